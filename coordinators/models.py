@@ -1,0 +1,1 @@
+# Coordinator profiles and activity logs arrive with the coordinators issue.

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.models import AddressPoint, Area, User
+from portal.widgets import BoundaryPreviewWidget, LocationPickerWidget
+
+admin.site.site_header = _("地域資源ポータル 管理")
+admin.site.site_title = _("地域資源ポータル 管理")
+admin.site.index_title = _("管理メニュー")
+
+
+class AreaForm(forms.ModelForm):
+    class Meta:
+        model = Area
+        fields = "__all__"
+        widgets = {
+            "boundary": BoundaryPreviewWidget(attrs={"rows": 4}),
+            "centroid_lat": LocationPickerWidget(lng_field="centroid_lng"),
+        }
+
+
+class ChildAreaInline(admin.TabularInline):
+    model = Area
+    fk_name = "parent"
+    fields = ("code", "name", "kana", "population", "elderly_population", "sort_order")
+    extra = 0
+    show_change_link = True
+    verbose_name = _("第2層の区域")
+    verbose_name_plural = _("第2層の区域")
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    form = AreaForm
+    list_display = ("name", "code", "tier", "parent", "population", "elderly_population", "sort_order")
+    list_filter = ("tier", "parent")
+    search_fields = ("name", "kana", "code")
+    list_select_related = ("parent",)
+    ordering = ("tier", "sort_order", "code")
+    fieldsets = (
+        (None, {"fields": ("tier", "parent", "code", "name", "kana", "sort_order")}),
+        (_("人口"), {"fields": ("population", "elderly_population")}),
+        (_("位置"), {"fields": ("centroid_lat", "centroid_lng", "boundary")}),
+    )
+
+    def get_inlines(self, request, obj):
+        return [ChildAreaInline] if obj and obj.tier == Area.Tier.CITY else []
+
+
+@admin.register(AddressPoint)
+class AddressPointAdmin(admin.ModelAdmin):
+    list_display = ("code", "ward", "name", "area", "population", "lat", "lng")
+    list_filter = ("ward",)
+    search_fields = ("name", "normalized_name", "code")
+    list_select_related = ("area",)
+    readonly_fields = ("normalized_name",)
+    autocomplete_fields = ("area",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("担当"), {"fields": ("display_name", "areas")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("担当"), {"fields": ("display_name", "groups", "areas")}),
+    )
+    filter_horizontal = ("groups", "user_permissions", "areas")
+    list_display = ("username", "display_name", "email", "is_staff", "is_active", "last_login")
+    list_filter = ("groups", "is_staff", "is_superuser", "is_active")

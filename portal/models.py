@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.text import normalize_address
+
+LAT_VALIDATORS = [
+    MinValueValidator(-90, message=_("緯度は -90〜90 の範囲で入力してください。")),
+    MaxValueValidator(90, message=_("緯度は -90〜90 の範囲で入力してください。")),
+]
+LNG_VALIDATORS = [
+    MinValueValidator(-180, message=_("経度は -180〜180 の範囲で入力してください。")),
+    MaxValueValidator(180, message=_("経度は -180〜180 の範囲で入力してください。")),
+]
+
+
+class AreaQuerySet(models.QuerySet):
+    def tier1(self) -> AreaQuerySet:
+        return self.filter(tier=Area.Tier.CITY)
+
+    def tier2(self) -> AreaQuerySet:
+        return self.filter(tier=Area.Tier.DISTRICT)
+
+
+class Area(models.Model):
+    """第1層 (the city or a ward) or 第2層 (a 日常生活圏域 inside it)."""
+
+    class Tier(models.IntegerChoices):
+        CITY = 1, _("第1層")
+        DISTRICT = 2, _("第2層")
+
+    tier = models.PositiveSmallIntegerField(_("層"), choices=Tier.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("第1層の区域"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"tier": 1},
+    )
+    code = models.SlugField(
+        _("区域コード"),
+        max_length=32,
+        unique=True,
+        help_text=_("URL と取込で使う英数字のコード（例: 27127, 27127-1）"),
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    kana = models.CharField(_("よみがな"), max_length=200, blank=True)
+    boundary = models.JSONField(
+        _("境界（GeoJSON）"),
+        null=True,
+        blank=True,
+        help_text=_("GeoJSON の Polygon または MultiPolygon（経度・緯度の順）"),
+    )
+    centroid_lat = models.FloatField(_("中心の緯度"), null=True, blank=True, validators=LAT_VALIDATORS)
+    centroid_lng = models.FloatField(_("中心の経度"), null=True, blank=True, validators=LNG_VALIDATORS)
+    population = models.PositiveIntegerField(_("人口"), null=True, blank=True)
+    elderly_population = models.PositiveIntegerField(_("高齢者人口（65歳以上）"), null=True, blank=True)
+    sort_order = models.PositiveIntegerField(_("表示順"), default=0)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
+        ordering = ["tier", "sort_order", "code"]
+        indexes = [models.Index(fields=["tier", "sort_order"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.tier == self.Tier.DISTRICT and not self.parent_id:
+            errors["parent"] = _("第2層の区域には、属する第1層の区域を指定してください。")
+        if self.tier == self.Tier.CITY and self.parent_id:
+            errors["parent"] = _("第1層の区域は他の区域に属せません。")
+        if self.parent_id and self.parent and self.parent.tier != self.Tier.CITY:
+            errors["parent"] = _("親には第1層の区域を指定してください。")
+        if self.boundary:
+            from portal.geo import boundary_error
+
+            message = boundary_error(self.boundary)
+            if message:
+                errors["boundary"] = message
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        if self.boundary and (self.centroid_lat is None or self.centroid_lng is None):
+            from portal.geo import shape_of
+
+            point = shape_of(self.boundary).representative_point()
+            self.centroid_lat, self.centroid_lng = point.y, point.x
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("resources:search") + f"?area={self.code}"
+
+    @property
+    def tier1(self) -> Area:
+        return self.parent if self.tier == self.Tier.DISTRICT and self.parent else self
+
+    @property
+    def label(self) -> str:
+        """Name with its tier-1 parent where that helps: 北区 第1圏域 stays as is."""
+        if self.parent and not self.name.startswith(self.parent.name):
+            return f"{self.parent.name} {self.name}"
+        return self.name
+
+    @cached_property
+    def shape(self):
+        from portal.geo import shape_of
+
+        return shape_of(self.boundary) if self.boundary else None
+
+
+class AddressPoint(models.Model):
+    """A 町丁 with its representative point, for offline address look-up."""
+
+    code = models.CharField(_("町丁コード"), max_length=20, unique=True)
+    city = models.CharField(_("市区町村"), max_length=50)
+    ward = models.CharField(_("区"), max_length=50, blank=True)
+    name = models.CharField(_("町丁名"), max_length=100)
+    normalized_name = models.CharField(_("正規化した町丁名"), max_length=200, db_index=True)
+    lat = models.FloatField(_("緯度"), validators=LAT_VALIDATORS)
+    lng = models.FloatField(_("経度"), validators=LNG_VALIDATORS)
+    population = models.PositiveIntegerField(_("人口"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("世帯数"), null=True, blank=True)
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("区域"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="address_points",
+    )
+
+    class Meta:
+        verbose_name = _("町丁（住所代表点）")
+        verbose_name_plural = _("町丁（住所代表点）")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.ward}{self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalized_name = normalize_address(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.city}{self.ward}{self.name}"
+
+
+class User(AbstractUser):
+    """A person who logs in. Roles come from groups; areas from an explicit link."""
+
+    display_name = models.CharField(_("表示名"), max_length=100, blank=True)
+    areas = models.ManyToManyField(
+        Area,
+        verbose_name=_("担当区域"),
+        blank=True,
+        related_name="users",
+        help_text=_("コーディネーターが編集できる区域。第1層を選ぶとその中の第2層もすべて含みます。"),
+    )
+
+    class Meta:
+        verbose_name = _("利用者")
+        verbose_name_plural = _("利用者")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username

@@ -1,0 +1,69 @@
+"""Japanese text normalisation: the one place that decides when two strings match.
+
+``normalize`` makes ｻﾛﾝ, サロン and さろん the same search text; ``normalize_address``
+also makes 港南一丁目, 港南１丁目 and 港南1丁目 the same place.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_KATAKANA_START = ord("ァ")
+_KATAKANA_END = ord("ヶ")
+_HIRAGANA_OFFSET = ord("ぁ") - ord("ァ")
+
+# Characters kept by ``normalize``: letters and digits of every script, the
+# prolonged sound mark (ー in さーくる is part of the word) and the iteration mark.
+_KEEP_EXTRA = {"ー", "々", "〆", "ゝ", "ゞ"}
+
+
+def katakana_to_hiragana(text: str) -> str:
+    return "".join(
+        chr(ord(ch) + _HIRAGANA_OFFSET) if _KATAKANA_START <= ord(ch) <= _KATAKANA_END else ch
+        for ch in text
+    )
+
+
+def _is_kept(ch: str) -> bool:
+    if ch in _KEEP_EXTRA:
+        return True
+    category = unicodedata.category(ch)
+    # L* letters, N* numbers, M* combining marks (dakuten after NFKC are composed,
+    # but marks of other scripts stay attached to their letters).
+    return category[0] in {"L", "N", "M"}
+
+
+def normalize(text: str | None) -> str:
+    """Search form of ``text``: NFKC, lower case, hiragana, no spaces or punctuation."""
+    if not text:
+        return ""
+    folded = katakana_to_hiragana(unicodedata.normalize("NFKC", text).lower())
+    # Hyphen-like characters that NFKC leaves alone are punctuation here, but the
+    # prolonged sound mark after kana is a letter of the word.
+    return "".join(ch for ch in folded if _is_kept(ch))
+
+
+_KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_NUMBER = re.compile(r"([〇一二三四五六七八九十]+)(?=丁目|番町|番地|番|号|条|線)")
+
+
+def _kanji_to_int(numeral: str) -> int:
+    if "十" not in numeral:
+        value = 0
+        for ch in numeral:
+            value = value * 10 + _KANJI_DIGITS[ch]
+        return value
+    tens, _, ones = numeral.partition("十")
+    return (_KANJI_DIGITS[tens] if tens else 1) * 10 + (_KANJI_DIGITS[ones] if ones else 0)
+
+
+def normalize_address(text: str | None) -> str:
+    """Address form: as ``normalize``, with kanji numerals before 丁目/番/号 in digits."""
+    if not text:
+        return ""
+    nfkc = unicodedata.normalize("NFKC", text)
+    digits = _KANJI_NUMBER.sub(lambda m: str(_kanji_to_int(m.group(1))), nfkc)
+    # ケ/ヶ/が in place names (霞ケ関, 霞ヶ関, 霞が関) are one place.
+    digits = re.sub(r"(?<=[\u4e00-\u9fff])[ケヶがヵ](?=[\u4e00-\u9fff])", "が", digits)
+    return normalize(digits)

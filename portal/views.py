@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.access import resources_visible_to
+from portal.context_processors import TEXT_SIZE_COOKIE
+from portal.forms import LoginForm
+from portal.models import Area
+from resources.models import Resource
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    visible = resources_visible_to(request.user).exclude(status=Resource.Status.ENDED)
+    counts = dict(
+        visible.values("area_tier1").annotate(n=Count("pk")).values_list("area_tier1", "n")
+    )
+    wards = [(area, counts.get(area.pk, 0)) for area in Area.objects.tier1()]
+    return render(
+        request,
+        "portal/home.html",
+        {"wards": wards, "total": sum(counts.values())},
+    )
+
+
+@require_GET
+def area_detail(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(Area.objects.select_related("parent"), code=code)
+    visible = resources_visible_to(request.user).exclude(status=Resource.Status.ENDED)
+    field = "area_tier1" if area.tier == Area.Tier.CITY else "area"
+    by_type = (
+        visible.filter(**{field: area}).values("resource_type").annotate(n=Count("pk")).order_by()
+    )
+    type_labels = dict(Resource.Type.choices)
+    children = area.children.annotate(
+        n=Count(
+            "resources",
+            filter=Q(resources__in=visible),
+        )
+    )
+    return render(
+        request,
+        "portal/area_detail.html",
+        {
+            "area": area,
+            "children": children,
+            "by_type": [(type_labels[row["resource_type"]], row["n"]) for row in by_type],
+            "total": sum(row["n"] for row in by_type),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@require_POST
+def text_size(request: HttpRequest) -> HttpResponse:
+    """Large text on or off, remembered for a year; works without JavaScript."""
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if request.POST.get("size") == "large":
+        response.set_cookie(TEXT_SIZE_COOKIE, "large", max_age=365 * 24 * 3600, samesite="Lax")
+    else:
+        response.delete_cookie(TEXT_SIZE_COOKIE)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
