@@ -20,7 +20,7 @@ class AreaForm(forms.ModelForm):
         fields = "__all__"
         widgets = {
             "boundary": BoundaryPreviewWidget(attrs={"rows": 4}),
-            "centroid_lat": LocationPickerWidget(lng_field="centroid_lng"),
+            "centroid_lat": LocationPickerWidget(),
         }
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "leaflet",
     "import_export",
     "simple_history",
@@ -93,6 +94,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widget templates live in templates/ beside the pages.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.config(

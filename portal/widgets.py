@@ -18,18 +18,21 @@ def map_settings() -> dict:
 
 
 class LocationPickerWidget(forms.NumberInput):
-    """The latitude input plus a map: a click or a drag of the marker sets lat/lng."""
+    """The latitude input plus a map: a click or a drag of the marker sets lat/lng.
+
+    The longitude input is the field named like this one with ``lat`` -> ``lng``
+    (``lat``/``lng``, ``centroid_lat``/``centroid_lng``).
+    """
 
     template_name = "portal/widgets/location_picker.html"
 
-    def __init__(self, lng_field: str = "lng", attrs: dict | None = None) -> None:
+    def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs={"step": "any", **(attrs or {})})
-        self.lng_field = lng_field
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        prefix = name[: -len("lat")] if name.endswith("lat") else ""
-        context["picker"] = {**map_settings(), "lng_name": prefix + self.lng_field}
+        lng_name = name[: -len("lat")] + "lng" if name.endswith("lat") else "lng"
+        context["picker"] = {**map_settings(), "lng_name": lng_name}
         return context
 
     class Media:

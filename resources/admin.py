@@ -57,7 +57,7 @@ class ResourceAdminForm(forms.ModelForm):
     class Meta:
         model = Resource
         fields = "__all__"
-        widgets = {"lat": LocationPickerWidget(lng_field="lng")}
+        widgets = {"lat": LocationPickerWidget()}
 
     def clean(self):
         cleaned = super().clean()
