@@ -55,7 +55,13 @@ def parse_rows(text: str) -> list[Row]:
                 )
             except (TypeError, ValueError) as exc:
                 raise ValueError(f"{line}行目: 読み取れない値があります（{exc}）") from exc
-    elif {"大字町丁目コード", "大字町丁目名", "緯度", "経度", "市区町村名"} <= header:  # 位置参照情報
+    elif {
+        "大字町丁目コード",
+        "大字町丁目名",
+        "緯度",
+        "経度",
+        "市区町村名",
+    } <= header:  # 位置参照情報
         for line, record in enumerate(reader, start=2):
             city_ward = record["市区町村名"].strip()
             city, sep, ward = city_ward.partition("市")
@@ -113,7 +119,17 @@ def load_address_points(path: str | Path, *, areas_by_ward: dict[str, Area] | No
     AddressPoint.objects.bulk_create(to_create, batch_size=500)
     AddressPoint.objects.bulk_update(
         to_update,
-        ["city", "ward", "name", "normalized_name", "lat", "lng", "population", "households", "area"],
+        [
+            "city",
+            "ward",
+            "name",
+            "normalized_name",
+            "lat",
+            "lng",
+            "population",
+            "households",
+            "area",
+        ],
         batch_size=500,
     )
     from portal.geo import reset_locator

@@ -37,7 +37,15 @@ class ChildAreaInline(admin.TabularInline):
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
     form = AreaForm
-    list_display = ("name", "code", "tier", "parent", "population", "elderly_population", "sort_order")
+    list_display = (
+        "name",
+        "code",
+        "tier",
+        "parent",
+        "population",
+        "elderly_population",
+        "sort_order",
+    )
     list_filter = ("tier", "parent")
     search_fields = ("name", "kana", "code")
     list_select_related = ("parent",)

@@ -17,7 +17,9 @@ class PortalConfig(AppConfig):
 
         for model in (Area, AddressPoint):
             post_save.connect(reset_locator, sender=model, dispatch_uid=f"locator-{model.__name__}")
-            post_delete.connect(reset_locator, sender=model, dispatch_uid=f"locator-d-{model.__name__}")
+            post_delete.connect(
+                reset_locator, sender=model, dispatch_uid=f"locator-d-{model.__name__}"
+            )
         from portal.roles import ensure_role_groups
 
         # After every app's migrations, so that all permissions exist.

@@ -35,13 +35,30 @@ DEMO_PASSWORD = "chiiki-demo-2026"
 CODE_PREFIX = "DEMO-"
 
 WARD_KANA = {
-    "27102": "みやこじまく", "27103": "ふくしまく", "27104": "このはなく", "27106": "にしく",
-    "27107": "みなとく", "27108": "たいしょうく", "27109": "てんのうじく", "27111": "なにわく",
-    "27113": "にしよどがわく", "27114": "ひがしよどがわく", "27115": "ひがしなりく",
-    "27116": "いくのく", "27117": "あさひく", "27118": "じょうとうく", "27119": "あべのく",
-    "27120": "すみよしく", "27121": "ひがしすみよしく", "27122": "にしなりく",
-    "27123": "よどがわく", "27124": "つるみく", "27125": "すみのえく", "27126": "ひらのく",
-    "27127": "きたく", "27128": "ちゅうおうく",
+    "27102": "みやこじまく",
+    "27103": "ふくしまく",
+    "27104": "このはなく",
+    "27106": "にしく",
+    "27107": "みなとく",
+    "27108": "たいしょうく",
+    "27109": "てんのうじく",
+    "27111": "なにわく",
+    "27113": "にしよどがわく",
+    "27114": "ひがしよどがわく",
+    "27115": "ひがしなりく",
+    "27116": "いくのく",
+    "27117": "あさひく",
+    "27118": "じょうとうく",
+    "27119": "あべのく",
+    "27120": "すみよしく",
+    "27121": "ひがしすみよしく",
+    "27122": "にしなりく",
+    "27123": "よどがわく",
+    "27124": "つるみく",
+    "27125": "すみのえく",
+    "27126": "ひらのく",
+    "27127": "きたく",
+    "27128": "ちゅうおうく",
 }
 
 # Demo users: username -> (display name, group, area codes, is_staff, is_superuser)
@@ -49,37 +66,94 @@ DEMO_USERS = {
     "admin": ("管理者", None, [], True, True),
     "city": ("市職員（高齢福祉課）", GROUP_CITY_STAFF, [], True, False),
     "kita_coord": ("北区 第1層コーディネーター", GROUP_COORDINATOR, ["27127"], True, False),
-    "kita1_coord": ("北区 第1圏域 第2層コーディネーター", GROUP_COORDINATOR, ["27127-1"], True, False),
+    "kita1_coord": (
+        "北区 第1圏域 第2層コーディネーター",
+        GROUP_COORDINATOR,
+        ["27127-1"],
+        True,
+        False,
+    ),
     "minato_coord": ("港区 第1層コーディネーター", GROUP_COORDINATOR, ["27107"], True, False),
     "caremanager": ("ケアマネジャー（居宅介護支援）", GROUP_CARE_MANAGER, [], False, False),
 }
 
 # Nicknames with their readings, the way groups name themselves.
 NICKNAMES = [
-    ("ひまわり", "ひまわり"), ("さくら", "さくら"), ("すみれ", "すみれ"), ("あおぞら", "あおぞら"),
-    ("なごみ", "なごみ"), ("ひだまり", "ひだまり"), ("やすらぎ", "やすらぎ"), ("わかば", "わかば"),
-    ("もみじ", "もみじ"), ("つばき", "つばき"), ("たんぽぽ", "たんぽぽ"), ("コスモス", "こすもす"),
-    ("かえで", "かえで"), ("希望", "きぼう"), ("笑顔", "えがお"), ("絆", "きずな"),
-    ("憩い", "いこい"), ("若竹", "わかたけ"), ("ふじ", "ふじ"), ("あじさい", "あじさい"),
-    ("ゆうゆう", "ゆうゆう"), ("いちょう", "いちょう"), ("なでしこ", "なでしこ"), ("さつき", "さつき"),
+    ("ひまわり", "ひまわり"),
+    ("さくら", "さくら"),
+    ("すみれ", "すみれ"),
+    ("あおぞら", "あおぞら"),
+    ("なごみ", "なごみ"),
+    ("ひだまり", "ひだまり"),
+    ("やすらぎ", "やすらぎ"),
+    ("わかば", "わかば"),
+    ("もみじ", "もみじ"),
+    ("つばき", "つばき"),
+    ("たんぽぽ", "たんぽぽ"),
+    ("コスモス", "こすもす"),
+    ("かえで", "かえで"),
+    ("希望", "きぼう"),
+    ("笑顔", "えがお"),
+    ("絆", "きずな"),
+    ("憩い", "いこい"),
+    ("若竹", "わかたけ"),
+    ("ふじ", "ふじ"),
+    ("あじさい", "あじさい"),
+    ("ゆうゆう", "ゆうゆう"),
+    ("いちょう", "いちょう"),
+    ("なでしこ", "なでしこ"),
+    ("さつき", "さつき"),
 ]
 
-SURNAMES = ["山田", "田中", "中村", "小林", "吉田", "山本", "松本", "井上", "木村", "林", "清水", "森"]
-GIVEN_NAMES = ["花子", "和子", "節子", "幸子", "洋子", "次郎", "一郎", "茂", "博", "恵子", "美智子", "進"]
+SURNAMES = [
+    "山田",
+    "田中",
+    "中村",
+    "小林",
+    "吉田",
+    "山本",
+    "松本",
+    "井上",
+    "木村",
+    "林",
+    "清水",
+    "森",
+]
+GIVEN_NAMES = [
+    "花子",
+    "和子",
+    "節子",
+    "幸子",
+    "洋子",
+    "次郎",
+    "一郎",
+    "茂",
+    "博",
+    "恵子",
+    "美智子",
+    "進",
+]
 
 # type -> (weight, name templates (name, kana), categories, organiser kinds)
 TYPES = {
     Resource.Type.SALON: (
         28,
-        [("{n}ふれあいサロン", "{k}ふれあいさろん"), ("いきいきサロン{n}", "いきいきさろん{k}"),
-         ("ふれあい喫茶 {n}", "ふれあいきっさ {k}"), ("{n}ほっとサロン", "{k}ほっとさろん")],
+        [
+            ("{n}ふれあいサロン", "{k}ふれあいさろん"),
+            ("いきいきサロン{n}", "いきいきさろん{k}"),
+            ("ふれあい喫茶 {n}", "ふれあいきっさ {k}"),
+            ("{n}ほっとサロン", "{k}ほっとさろん"),
+        ],
         ["social"],
         ["residents", "shakyo"],
     ),
     Resource.Type.EXERCISE: (
         25,
-        [("いきいき百歳体操 {n}会場", "いきいきひゃくさいたいそう {k}かいじょう"),
-         ("{n}健康体操クラブ", "{k}けんこうたいそうくらぶ"), ("{n}ウォーキングの会", "{k}うぉーきんぐのかい")],
+        [
+            ("いきいき百歳体操 {n}会場", "いきいきひゃくさいたいそう {k}かいじょう"),
+            ("{n}健康体操クラブ", "{k}けんこうたいそうくらぶ"),
+            ("{n}ウォーキングの会", "{k}うぉーきんぐのかい"),
+        ],
         ["exercise"],
         ["residents", "shakyo", "npo"],
     ),
@@ -91,23 +165,34 @@ TYPES = {
     ),
     Resource.Type.HOBBY: (
         10,
-        [("{n}囲碁将棋の会", "{k}いごしょうぎのかい"), ("{n}手芸サークル", "{k}しゅげいさーくる"),
-         ("歌声サロン{n}", "うたごえさろん{k}"), ("男の料理教室 {n}", "おとこのりょうりきょうしつ {k}"),
-         ("スマホ教室 {n}", "すまほきょうしつ {k}"), ("{n}花壇ボランティア", "{k}かだんぼらんてぃあ")],
+        [
+            ("{n}囲碁将棋の会", "{k}いごしょうぎのかい"),
+            ("{n}手芸サークル", "{k}しゅげいさーくる"),
+            ("歌声サロン{n}", "うたごえさろん{k}"),
+            ("男の料理教室 {n}", "おとこのりょうりきょうしつ {k}"),
+            ("スマホ教室 {n}", "すまほきょうしつ {k}"),
+            ("{n}花壇ボランティア", "{k}かだんぼらんてぃあ"),
+        ],
         ["hobby", "learning", "contribution", "work"],
         ["residents", "npo"],
     ),
     Resource.Type.LIFE_SUPPORT: (
         12,
-        [("買い物支援 {n}", "かいものしえん {k}"), ("{n}お助け隊", "{k}おたすけたい"),
-         ("外出付き添いボランティア {n}", "がいしゅつつきそいぼらんてぃあ {k}"),
-         ("ゴミ出し支援 {n}", "ごみだししえん {k}")],
+        [
+            ("買い物支援 {n}", "かいものしえん {k}"),
+            ("{n}お助け隊", "{k}おたすけたい"),
+            ("外出付き添いボランティア {n}", "がいしゅつつきそいぼらんてぃあ {k}"),
+            ("ゴミ出し支援 {n}", "ごみだししえん {k}"),
+        ],
         ["shopping", "housework", "outing"],
         ["residents", "npo", "shakyo", "company", "coop"],
     ),
     Resource.Type.MEALS: (
         4,
-        [("配食サービス {n}", "はいしょくさーびす {k}"), ("{n}ふれあい食事会", "{k}ふれあいしょくじかい")],
+        [
+            ("配食サービス {n}", "はいしょくさーびす {k}"),
+            ("{n}ふれあい食事会", "{k}ふれあいしょくじかい"),
+        ],
         ["other"],
         ["company", "npo", "coop"],
     ),
@@ -119,14 +204,21 @@ TYPES = {
     ),
     Resource.Type.CARE_OFFICE: (
         8,
-        [("デイサービス{n}", "でいさーびす{k}"), ("ケアプランセンター{n}", "けあぷらんせんたー{k}"),
-         ("訪問介護ステーション{n}", "ほうもんかいごすてーしょん{k}")],
+        [
+            ("デイサービス{n}", "でいさーびす{k}"),
+            ("ケアプランセンター{n}", "けあぷらんせんたー{k}"),
+            ("訪問介護ステーション{n}", "ほうもんかいごすてーしょん{k}"),
+        ],
         ["other"],
         ["social_welfare", "company"],
     ),
 }
-CATEGORY_FOR_LIFE_SUPPORT = {"買い物支援": "shopping", "お助け隊": "housework",
-                             "外出付き添い": "outing", "ゴミ出し": "housework"}
+CATEGORY_FOR_LIFE_SUPPORT = {
+    "買い物支援": "shopping",
+    "お助け隊": "housework",
+    "外出付き添い": "outing",
+    "ゴミ出し": "housework",
+}
 
 
 def _chome_town(name: str) -> str:
@@ -321,7 +413,9 @@ class DemoBuilder:
                 plans.append(self._consultation(serial, ward, area, point))
             for _ in range(share - len(tier2[ward.pk])):
                 serial += 1
-                point = self.rng.choices(points, weights=[max(p.population or 1, 1) for p in points])[0]
+                point = self.rng.choices(
+                    points, weights=[max(p.population or 1, 1) for p in points]
+                )[0]
                 plans.append(
                     self._resource(serial, ward, point, categories, targets, features, coordinators)
                 )
@@ -330,7 +424,9 @@ class DemoBuilder:
         for resource, *_ in new_plans:
             resource_prepare(resource)
         created = bulk_create_with_history(
-            [plan[0] for plan in new_plans], Resource, batch_size=500,
+            [plan[0] for plan in new_plans],
+            Resource,
+            batch_size=500,
             default_change_reason="デモデータの読み込み",
         )
         by_code = {r.code: r for r in Resource.objects.filter(code__in=[r.code for r in created])}
@@ -347,8 +443,9 @@ class DemoBuilder:
         Resource.targets.through.objects.bulk_create(through_t, batch_size=1000)
         Resource.features.through.objects.bulk_create(through_f, batch_size=1000)
         for rule in rules:
-            rule.weekdays = ",".join(c for c in ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-                                     if c in rule.weekday_list)
+            rule.weekdays = ",".join(
+                c for c in ("MO", "TU", "WE", "TH", "FR", "SA", "SU") if c in rule.weekday_list
+            )
         ScheduleRule.objects.bulk_create(rules, batch_size=1000)
         self.say(f"地域資源: {len(new_plans)} 件を追加（全 {len(plans)} 件）")
         return len(new_plans)
@@ -369,7 +466,11 @@ class DemoBuilder:
     def _consultation(self, serial: int, ward: Area, area: Area, point: AddressPoint):
         lat, lng = self._jitter(point)
         index = area.code.rsplit("-", 1)[-1]
-        name = f"{ward.name}地域包括支援センター" if index == "1" else f"{ward.name}第{index}地域包括支援センター"
+        name = (
+            f"{ward.name}地域包括支援センター"
+            if index == "1"
+            else f"{ward.name}第{index}地域包括支援センター"
+        )
         resource = Resource(
             code=f"{CODE_PREFIX}{serial:05d}",
             name=name,
@@ -380,7 +481,8 @@ class DemoBuilder:
             organiser_kind=Resource.OrganiserKind.SOCIAL_WELFARE,
             venue=name,
             address=self._address(ward, point),
-            lat=lat, lng=lng,
+            lat=lat,
+            lng=lng,
             fee_free=True,
             how_to_join="電話または窓口でご相談ください。",
             contact_name=name,
@@ -390,8 +492,11 @@ class DemoBuilder:
             verified_on=date(2026, 4, 1) - timedelta(days=self.rng.randint(0, 400)),
         )
         schedule = ScheduleRule(
-            kind=ScheduleRule.Kind.WEEKLY, weekdays="MO,TU,WE,TH,FR",
-            opens_at=time(9, 0), closes_at=time(17, 30), note="祝日・年末年始を除く",
+            kind=ScheduleRule.Kind.WEEKLY,
+            weekdays="MO,TU,WE,TH,FR",
+            opens_at=time(9, 0),
+            closes_at=time(17, 30),
+            note="祝日・年末年始を除く",
         )
         return resource, [], [], [], [schedule]
 
@@ -419,8 +524,12 @@ class DemoBuilder:
                 cats.append("social")
 
         status = rng.choices(
-            [Resource.Status.ACTIVE, Resource.Status.PREPARING, Resource.Status.PAUSED,
-             Resource.Status.ENDED],
+            [
+                Resource.Status.ACTIVE,
+                Resource.Status.PREPARING,
+                Resource.Status.PAUSED,
+                Resource.Status.ENDED,
+            ],
             weights=[84, 6, 5, 5],
         )[0]
         staff_only = status == Resource.Status.PREPARING or rng.random() < 0.05
@@ -435,15 +544,35 @@ class DemoBuilder:
 
         fee_free, fee_amount, fee_note = self._fee(rtype)
         target_codes = self._targets(rtype)
-        feature_codes = [code for code, p in (
-            ("pickup", 0.08 if rtype != Resource.Type.CARE_OFFICE else 0.7),
-            ("barrier_free", 0.35), ("no_booking", 0.45 if rtype in (
-                Resource.Type.SALON, Resource.Type.EXERCISE, Resource.Type.DEMENTIA_CAFE) else 0.1),
-            ("men_welcome", 0.15), ("online", 0.04), ("trial", 0.4),
-        ) if rng.random() < p]
+        feature_codes = [
+            code
+            for code, p in (
+                ("pickup", 0.08 if rtype != Resource.Type.CARE_OFFICE else 0.7),
+                ("barrier_free", 0.35),
+                (
+                    "no_booking",
+                    0.45
+                    if rtype
+                    in (Resource.Type.SALON, Resource.Type.EXERCISE, Resource.Type.DEMENTIA_CAFE)
+                    else 0.1,
+                ),
+                ("men_welcome", 0.15),
+                ("online", 0.04),
+                ("trial", 0.4),
+            )
+            if rng.random() < p
+        ]
 
-        venue = rng.choice([f"{town}会館", f"{point.name}集会所", f"{town}老人憩の家",
-                            f"{ward.name}民センター", f"{town}公園集会所", f"{town}地域福祉センター"])
+        venue = rng.choice(
+            [
+                f"{town}会館",
+                f"{point.name}集会所",
+                f"{town}老人憩の家",
+                f"{ward.name}民センター",
+                f"{town}公園集会所",
+                f"{town}地域福祉センター",
+            ]
+        )
         if rtype in (Resource.Type.CARE_OFFICE, Resource.Type.MEALS, Resource.Type.LIFE_SUPPORT):
             venue = ""
         organiser_kind = rng.choice(organiser_kinds)
@@ -466,17 +595,34 @@ class DemoBuilder:
             organiser_kind=organiser_kind,
             venue=venue,
             address=self._address(ward, point),
-            lat=lat, lng=lng,
-            fee_free=fee_free, fee_amount=fee_amount, fee_note=fee_note,
-            capacity=rng.choice([None, 10, 15, 20, 30]) if rtype != Resource.Type.CARE_OFFICE else 30,
-            how_to_join=rng.choice(["直接会場へお越しください。", "初めての方はお電話ください。",
-                                    "地域包括支援センターにご相談ください。"]),
+            lat=lat,
+            lng=lng,
+            fee_free=fee_free,
+            fee_amount=fee_amount,
+            fee_note=fee_note,
+            capacity=rng.choice([None, 10, 15, 20, 30])
+            if rtype != Resource.Type.CARE_OFFICE
+            else 30,
+            how_to_join=rng.choice(
+                [
+                    "直接会場へお越しください。",
+                    "初めての方はお電話ください。",
+                    "地域包括支援センターにご相談ください。",
+                ]
+            ),
             contact_name=organiser,
             contact_phone=self._phone(),
             contact_person=f"{rng.choice(SURNAMES)} {rng.choice(GIVEN_NAMES)}",
             private_phone=f"090-0000-{rng.randint(1000, 9999)}",
-            internal_notes=rng.choice(["会場の鍵は自治会長が管理。", "担い手が高齢化、後継者を探している。",
-                                       "参加者が増え、会場が手狭。", "立ち上げ時に備品を助成。", ""]),
+            internal_notes=rng.choice(
+                [
+                    "会場の鍵は自治会長が管理。",
+                    "担い手が高齢化、後継者を探している。",
+                    "参加者が増え、会場が手狭。",
+                    "立ち上げ時に備品を助成。",
+                    "",
+                ]
+            ),
             supporting_coordinator=rng.choice(coordinators) if rng.random() < 0.2 else None,
             status=status,
             visibility=Resource.Visibility.STAFF if staff_only else Resource.Visibility.PUBLIC,
@@ -535,35 +681,82 @@ class DemoBuilder:
         if rtype == Resource.Type.EXERCISE:
             picked = rng.sample(days, rng.choice([1, 1, 2]))
             start = rng.choice([time(10, 0), time(10, 30), time(13, 30), time(14, 0)])
-            return [ScheduleRule(kind=ScheduleRule.Kind.WEEKLY, weekdays=",".join(picked),
-                                 opens_at=start, closes_at=time(start.hour + 1, start.minute))]
+            return [
+                ScheduleRule(
+                    kind=ScheduleRule.Kind.WEEKLY,
+                    weekdays=",".join(picked),
+                    opens_at=start,
+                    closes_at=time(start.hour + 1, start.minute),
+                )
+            ]
         if rtype in (Resource.Type.SALON, Resource.Type.DEMENTIA_CAFE, Resource.Type.HOBBY):
-            start = rng.choice([time(10, 0), time(13, 0), time(13, 30), time(18, 30)]
-                               if rtype == Resource.Type.HOBBY else
-                               [time(10, 0), time(13, 0), time(13, 30)])
+            start = rng.choice(
+                [time(10, 0), time(13, 0), time(13, 30), time(18, 30)]
+                if rtype == Resource.Type.HOBBY
+                else [time(10, 0), time(13, 0), time(13, 30)]
+            )
             end = time(start.hour + 2, start.minute)
             roll = rng.random()
             if roll < 0.45:
                 weeks = rng.choice(["1,3", "2,4", "2", "3", "1"])
-                return [ScheduleRule(kind=ScheduleRule.Kind.MONTHLY_NTH, weekdays=rng.choice(days),
-                                     weeks_of_month=weeks, opens_at=start, closes_at=end)]
+                return [
+                    ScheduleRule(
+                        kind=ScheduleRule.Kind.MONTHLY_NTH,
+                        weekdays=rng.choice(days),
+                        weeks_of_month=weeks,
+                        opens_at=start,
+                        closes_at=end,
+                    )
+                ]
             if roll < 0.8:
-                return [ScheduleRule(kind=ScheduleRule.Kind.WEEKLY, weekdays=rng.choice(days + ["SA"]),
-                                     opens_at=start, closes_at=end)]
+                return [
+                    ScheduleRule(
+                        kind=ScheduleRule.Kind.WEEKLY,
+                        weekdays=rng.choice([*days, "SA"]),
+                        opens_at=start,
+                        closes_at=end,
+                    )
+                ]
             if roll < 0.92:
-                return [ScheduleRule(kind=ScheduleRule.Kind.MONTHLY_DATE,
-                                     day_of_month=rng.choice([1, 5, 10, 15, 20, 25]),
-                                     opens_at=start, closes_at=end, note="土日祝の場合は翌平日")]
+                return [
+                    ScheduleRule(
+                        kind=ScheduleRule.Kind.MONTHLY_DATE,
+                        day_of_month=rng.choice([1, 5, 10, 15, 20, 25]),
+                        opens_at=start,
+                        closes_at=end,
+                        note="土日祝の場合は翌平日",
+                    )
+                ]
             return [ScheduleRule(kind=ScheduleRule.Kind.IRREGULAR, note="広報紙でお知らせします")]
         if rtype == Resource.Type.MEALS:
-            return [ScheduleRule(kind=ScheduleRule.Kind.WEEKLY, weekdays="MO,TU,WE,TH,FR",
-                                 opens_at=time(11, 0), closes_at=time(13, 0), note="お届けの時間帯")]
+            return [
+                ScheduleRule(
+                    kind=ScheduleRule.Kind.WEEKLY,
+                    weekdays="MO,TU,WE,TH,FR",
+                    opens_at=time(11, 0),
+                    closes_at=time(13, 0),
+                    note="お届けの時間帯",
+                )
+            ]
         if rtype == Resource.Type.CARE_OFFICE:
-            return [ScheduleRule(kind=ScheduleRule.Kind.WEEKLY, weekdays="MO,TU,WE,TH,FR,SA",
-                                 opens_at=time(8, 30), closes_at=time(17, 30))]
+            return [
+                ScheduleRule(
+                    kind=ScheduleRule.Kind.WEEKLY,
+                    weekdays="MO,TU,WE,TH,FR,SA",
+                    opens_at=time(8, 30),
+                    closes_at=time(17, 30),
+                )
+            ]
         if rtype == Resource.Type.LIFE_SUPPORT and rng.random() < 0.5:
-            return [ScheduleRule(kind=ScheduleRule.Kind.WEEKLY, weekdays="MO,WE,FR",
-                                 opens_at=time(9, 0), closes_at=time(16, 0), note="要予約")]
+            return [
+                ScheduleRule(
+                    kind=ScheduleRule.Kind.WEEKLY,
+                    weekdays="MO,WE,FR",
+                    opens_at=time(9, 0),
+                    closes_at=time(16, 0),
+                    note="要予約",
+                )
+            ]
         return [ScheduleRule(kind=ScheduleRule.Kind.IRREGULAR, note="ご相談に応じて")]
 
 

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("ユーザー名またはパスワードが正しくありません。大文字と小文字も確認してください。"),
+        "invalid_login": _(
+            "ユーザー名またはパスワードが正しくありません。大文字と小文字も確認してください。"
+        ),
         "inactive": _("このアカウントは利用できません。"),
     }
 

@@ -188,7 +188,9 @@ class Locator:
             key=lambda aid: haversine_km(lat, lng, *self.centroids[aid][:2]),
         )
 
-    def locate(self, *, address: str = "", lat: float | None = None, lng: float | None = None) -> Match:
+    def locate(
+        self, *, address: str = "", lat: float | None = None, lng: float | None = None
+    ) -> Match:
         """Area (and, where the address gives them, coordinates) for a place."""
         if address:
             entry = self.match_address(address)

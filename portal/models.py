@@ -60,10 +60,16 @@ class Area(models.Model):
         blank=True,
         help_text=_("GeoJSON の Polygon または MultiPolygon（経度・緯度の順）"),
     )
-    centroid_lat = models.FloatField(_("中心の緯度"), null=True, blank=True, validators=LAT_VALIDATORS)
-    centroid_lng = models.FloatField(_("中心の経度"), null=True, blank=True, validators=LNG_VALIDATORS)
+    centroid_lat = models.FloatField(
+        _("中心の緯度"), null=True, blank=True, validators=LAT_VALIDATORS
+    )
+    centroid_lng = models.FloatField(
+        _("中心の経度"), null=True, blank=True, validators=LNG_VALIDATORS
+    )
     population = models.PositiveIntegerField(_("人口"), null=True, blank=True)
-    elderly_population = models.PositiveIntegerField(_("高齢者人口（65歳以上）"), null=True, blank=True)
+    elderly_population = models.PositiveIntegerField(
+        _("高齢者人口（65歳以上）"), null=True, blank=True
+    )
     sort_order = models.PositiveIntegerField(_("表示順"), default=0)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
@@ -77,6 +83,17 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.boundary and (self.centroid_lat is None or self.centroid_lng is None):
+            from portal.geo import shape_of
+
+            point = shape_of(self.boundary).representative_point()
+            self.centroid_lat, self.centroid_lng = point.y, point.x
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("resources:search") + f"?area={self.code}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -94,17 +111,6 @@ class Area(models.Model):
                 errors["boundary"] = message
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs) -> None:
-        if self.boundary and (self.centroid_lat is None or self.centroid_lng is None):
-            from portal.geo import shape_of
-
-            point = shape_of(self.boundary).representative_point()
-            self.centroid_lat, self.centroid_lng = point.y, point.x
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("resources:search") + f"?area={self.code}"
 
     @property
     def tier1(self) -> Area:
@@ -171,7 +177,9 @@ class User(AbstractUser):
         verbose_name=_("担当区域"),
         blank=True,
         related_name="users",
-        help_text=_("コーディネーターが編集できる区域。第1層を選ぶとその中の第2層もすべて含みます。"),
+        help_text=_(
+            "コーディネーターが編集できる区域。第1層を選ぶとその中の第2層もすべて含みます。"
+        ),
     )
 
     class Meta:

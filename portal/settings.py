@@ -6,6 +6,7 @@ the environment; the defaults are safe for local development only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -208,7 +209,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-try:
+with contextlib.suppress(ImportError):
     from portal.local_settings import *  # noqa: F403
-except ImportError:
-    pass

@@ -41,10 +41,24 @@ def normalize(text: str | None) -> str:
     folded = katakana_to_hiragana(unicodedata.normalize("NFKC", text).lower())
     # Hyphen-like characters that NFKC leaves alone are punctuation here, but the
     # prolonged sound mark after kana is a letter of the word.
-    return "".join(ch for ch in folded if _is_kept(ch))
+    kept = "".join(ch for ch in folded if _is_kept(ch))
+    # A separate sound mark (ハ゜ from old spreadsheets) becomes a combining one
+    # under NFKC; NFC joins it to its kana (パ).
+    return unicodedata.normalize("NFC", kept)
 
 
-_KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_DIGITS = {
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _KANJI_NUMBER = re.compile(r"([〇一二三四五六七八九十]+)(?=丁目|番町|番地|番|号|条|線)")
 
 
@@ -62,7 +76,7 @@ def normalize_address(text: str | None) -> str:
     """Address form: as ``normalize``, with kanji numerals before 丁目/番/号 in digits."""
     if not text:
         return ""
-    nfkc = unicodedata.normalize("NFKC", text)
+    nfkc = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     digits = _KANJI_NUMBER.sub(lambda m: str(_kanji_to_int(m.group(1))), nfkc)
     # ケ/ヶ/が in place names (霞ケ関, 霞ヶ関, 霞が関) are one place.
     digits = re.sub(r"(?<=[\u4e00-\u9fff])[ケヶがヵ](?=[\u4e00-\u9fff])", "が", digits)

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.access import areas_editable_by, is_city_staff, resources_editable_by
 from portal.widgets import LocationPickerWidget
 from resources.models import Category, Feature, Resource, ScheduleRule, Target
+from resources.services import resource_prepare
 
 
 @admin.register(Category)
@@ -28,15 +31,28 @@ class ScheduleRuleForm(forms.ModelForm):
         label=_("曜日"),
         required=False,
         choices=[
-            ("MO", _("月")), ("TU", _("火")), ("WE", _("水")), ("TH", _("木")),
-            ("FR", _("金")), ("SA", _("土")), ("SU", _("日")),
+            ("MO", _("月")),
+            ("TU", _("火")),
+            ("WE", _("水")),
+            ("TH", _("木")),
+            ("FR", _("金")),
+            ("SA", _("土")),
+            ("SU", _("日")),
         ],
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = ScheduleRule
-        fields = ("kind", "weekdays", "weeks_of_month", "day_of_month", "opens_at", "closes_at", "note")
+        fields = (
+            "kind",
+            "weekdays",
+            "weeks_of_month",
+            "day_of_month",
+            "opens_at",
+            "closes_at",
+            "note",
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,12 +75,32 @@ class ResourceAdminForm(forms.ModelForm):
         fields = "__all__"
         widgets = {"lat": LocationPickerWidget()}
 
+    user = None  # set by ResourceAdmin.get_form
+
     def clean(self):
         cleaned = super().clean()
         # A point set by hand is exact; it no longer follows the 町丁 of the address.
         if {"lat", "lng"} & set(self.changed_data) and cleaned.get("lat") is not None:
             self.instance.location_source = Resource.LocationSource.EXACT
+        # An area chosen by hand wins over the one the address would give.
+        if "area" in self.changed_data and cleaned.get("area") is not None:
+            cleaned["area_locked"] = True
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or self.user is None or is_city_staff(self.user):
+            return
+        # A coordinator may only place resources in their own areas: work out the
+        # area the save would assign, and refuse one outside them.
+        resource_prepare(self.instance)
+        if not areas_editable_by(self.user).filter(pk=self.instance.area_id).exists():
+            self.add_error(
+                "address",
+                _(
+                    "この住所・位置は担当区域の外です。担当区域内の地域資源だけを登録・編集できます。"
+                ),
+            )
 
 
 @admin.register(Resource)
@@ -92,23 +128,89 @@ class ResourceAdmin(SimpleHistoryAdmin):
         (_("運営"), {"fields": ("organiser", "organiser_kind", "status", "visibility")}),
         (
             _("場所"),
-            {"fields": ("venue", "postal_code", "address", "access", "lat", "lng",
-                        "location_source", "area", "area_locked", "area_tier1")},
+            {
+                "fields": (
+                    "venue",
+                    "postal_code",
+                    "address",
+                    "access",
+                    "lat",
+                    "lng",
+                    "location_source",
+                    "area",
+                    "area_locked",
+                    "area_tier1",
+                )
+            },
         ),
-        (_("参加"), {"fields": ("fee_free", "fee_amount", "fee_note", "targets", "features",
-                                "capacity", "how_to_join")}),
-        (_("問い合わせ先（公開）"), {"fields": ("contact_name", "contact_phone", "contact_email", "url")}),
+        (
+            _("参加"),
+            {
+                "fields": (
+                    "fee_free",
+                    "fee_amount",
+                    "fee_note",
+                    "targets",
+                    "features",
+                    "capacity",
+                    "how_to_join",
+                )
+            },
+        ),
+        (
+            _("問い合わせ先（公開）"),
+            {"fields": ("contact_name", "contact_phone", "contact_email", "url")},
+        ),
         (
             _("関係者限定"),
-            {"fields": ("contact_person", "private_phone", "internal_notes", "supporting_coordinator"),
-             "description": _("この欄は一般の閲覧者には表示されません。")},
+            {
+                "fields": (
+                    "contact_person",
+                    "private_phone",
+                    "internal_notes",
+                    "supporting_coordinator",
+                ),
+                "description": _("この欄は一般の閲覧者には表示されません。"),
+            },
         ),
-        (_("立ち上げと確認"), {"fields": ("origin", "origin_date", "verified_on", "verified_by",
-                                      "created_at", "updated_at")}),
+        (
+            _("立ち上げと確認"),
+            {
+                "fields": (
+                    "origin",
+                    "origin_date",
+                    "verified_on",
+                    "verified_by",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
     )
 
     def get_queryset(self, request):
         return resources_editable_by(request.user).select_related("area")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def _require_in_scope(self, request, object_id) -> None:
+        # simple_history falls back to the history of objects outside
+        # get_queryset (deleted ones); outside city staff that would leak.
+        if is_city_staff(request.user):
+            return
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "area" and not is_city_staff(request.user):

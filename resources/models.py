@@ -159,7 +159,9 @@ class Resource(models.Model):
         null=True,
         blank=True,
         related_name="resources",
-        help_text=_("住所・位置から自動で決まります。手で選ぶと、その区域を優先します。"),
+        help_text=_(
+            "住所・位置から自動で決まります。手で選ぶと「区域を手で指定」になり、その区域を優先します。"
+        ),
     )
     area_tier1 = models.ForeignKey(
         Area,
@@ -214,7 +216,10 @@ class Resource(models.Model):
         _("区分"), max_length=10, choices=Origin.choices, default=Origin.EXISTING
     )
     origin_date = models.DateField(
-        _("開始日"), null=True, blank=True, help_text=_("立ち上げ・拡充した日（年度の集計に使います）")
+        _("開始日"),
+        null=True,
+        blank=True,
+        help_text=_("立ち上げ・拡充した日（年度の集計に使います）"),
     )
     verified_on = models.DateField(_("確認日"), null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -259,6 +264,21 @@ class Resource(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        from resources.services import resource_prepare
+
+        resource_prepare(self)
+        super().save(*args, **kwargs)
+        if not self.code:
+            # The code comes from the id, known only after the insert; the first
+            # history entry gets it too.
+            self.code = f"R{self.pk:06d}"
+            type(self).objects.filter(pk=self.pk).update(code=self.code)
+            self.history.model.objects.filter(id=self.pk, code="").update(code=self.code)
+
+    def get_absolute_url(self) -> str:
+        return reverse("resources:detail", args=[self.pk])
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if (self.lat is None) != (self.lng is None):
@@ -273,18 +293,6 @@ class Resource(models.Model):
             errors["area"] = _("区域を手で指定する場合は、区域を選んでください。")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs) -> None:
-        from resources.services import resource_prepare
-
-        resource_prepare(self)
-        super().save(*args, **kwargs)
-        if not self.code:
-            self.code = f"R{self.pk:06d}"
-            type(self).objects.filter(pk=self.pk).update(code=self.code)
-
-    def get_absolute_url(self) -> str:
-        return reverse("resources:detail", args=[self.pk])
 
     def build_search_text(self) -> str:
         parts = [self.name, self.kana, self.description, self.organiser, self.venue, self.address]
@@ -316,7 +324,9 @@ class Resource(models.Model):
         km = km_outside(self.area.shape, self.lat, self.lng)
         if km > settings.AREA_MISMATCH_WARNING_KM:
             return [
-                _("位置が区域「%(area)s」の境界から約%(km).1fkm 離れています。住所と位置を確認してください。")
+                _(
+                    "位置が区域「%(area)s」の境界から約%(km).1fkm 離れています。住所と位置を確認してください。"
+                )
                 % {"area": self.area.label, "km": km}
             ]
         return []
@@ -360,6 +370,11 @@ class ScheduleRule(models.Model):
     def __str__(self) -> str:
         return self.describe()
 
+    def save(self, *args, **kwargs) -> None:
+        codes = set(self.weekday_list)
+        self.weekdays = ",".join(code for code in WEEKDAY_CODES if code in codes)
+        super().save(*args, **kwargs)
+
     @property
     def weekday_list(self) -> list[str]:
         return [code for code in self.weekdays.split(",") if code]
@@ -389,11 +404,6 @@ class ScheduleRule(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs) -> None:
-        codes = set(self.weekday_list)
-        self.weekdays = ",".join(code for code in WEEKDAY_CODES if code in codes)
-        super().save(*args, **kwargs)
-
     def describe(self) -> str:
         days = "・".join(str(WEEKDAY_LABELS[c]) for c in self.weekday_list if c in WEEKDAY_LABELS)
         if self.kind == self.Kind.WEEKLY:
@@ -401,7 +411,12 @@ class ScheduleRule(models.Model):
         elif self.kind == self.Kind.MONTHLY_NTH:
             numbered = "・".join(str(n) for n in self.week_list if n > 0)
             weeks = "・".join(
-                part for part in (f"第{numbered}" if numbered else "", "最終" if -1 in self.week_list else "") if part
+                part
+                for part in (
+                    f"第{numbered}" if numbered else "",
+                    "最終" if -1 in self.week_list else "",
+                )
+                if part
             )
             when = f"{weeks}{days}曜"
         elif self.kind == self.Kind.MONTHLY_DATE:

@@ -37,7 +37,7 @@ FEATURES = [
 ]
 
 
-def seed_reference_data(Category=None, Target=None, Feature=None) -> None:  # noqa: N803
+def seed_reference_data(Category=None, Target=None, Feature=None) -> None:
     if Category is None:
         from resources.models import Category, Feature, Target
     for order, (code, name, group, color) in enumerate(CATEGORIES, start=1):

@@ -39,7 +39,9 @@ class SearchFilters:
             missing = set(wanted) - {c.code for c in found} - {c.name for c in found}
             if missing:
                 filters.errors.append(
-                    "カテゴリ「" + "、".join(sorted(m[:40] for m in missing)) + "」は見つかりません。"
+                    "カテゴリ「"
+                    + "、".join(sorted(m[:40] for m in missing))
+                    + "」は見つかりません。"
                 )
         return filters
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from portal.access import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
 from portal.geo import reset_locator
-from portal.models import AddressPoint, Area, User
+from portal.models import Area, User
 from resources.models import Category, Resource
 
 PASSWORD = "test-pass-1234"
@@ -51,7 +51,10 @@ def kita(db) -> Area:
 @pytest.fixture
 def kita1(kita) -> Area:
     return Area.objects.create(
-        tier=2, parent=kita, code="27127-1", name="北区 第1圏域",
+        tier=2,
+        parent=kita,
+        code="27127-1",
+        name="北区 第1圏域",
         boundary=square(135.48, 34.69, 0.02),
     )
 
@@ -59,7 +62,10 @@ def kita1(kita) -> Area:
 @pytest.fixture
 def kita2(kita) -> Area:
     return Area.objects.create(
-        tier=2, parent=kita, code="27127-2", name="北区 第2圏域",
+        tier=2,
+        parent=kita,
+        code="27127-2",
+        name="北区 第2圏域",
         boundary=square(135.50, 34.71, 0.02),
     )
 
@@ -74,7 +80,10 @@ def minato(db) -> Area:
 @pytest.fixture
 def minato1(minato) -> Area:
     return Area.objects.create(
-        tier=2, parent=minato, code="27107-1", name="港区 第1圏域",
+        tier=2,
+        parent=minato,
+        code="27107-1",
+        name="港区 第1圏域",
         boundary=square(135.43, 34.65, 0.04),
     )
 
@@ -140,8 +149,13 @@ def make_resource(**fields) -> Resource:
 @pytest.fixture
 def public_salon(kita1, exercise) -> Resource:
     return make_resource(
-        name="梅田ふれあいサロン", kana="うめだふれあいさろん", lat=34.70, lng=135.49,
-        categories=[exercise], contact_person="山田 花子", private_phone="090-1111-2222",
+        name="梅田ふれあいサロン",
+        kana="うめだふれあいさろん",
+        lat=34.70,
+        lng=135.49,
+        categories=[exercise],
+        contact_person="山田 花子",
+        private_phone="090-1111-2222",
         internal_notes="鍵は管理人室",
     )
 
@@ -149,8 +163,11 @@ def public_salon(kita1, exercise) -> Resource:
 @pytest.fixture
 def staff_only_cafe(kita1) -> Resource:
     return make_resource(
-        name="非公開の準備中カフェ", resource_type=Resource.Type.DEMENTIA_CAFE,
-        visibility=Resource.Visibility.STAFF, lat=34.701, lng=135.491,
+        name="非公開の準備中カフェ",
+        resource_type=Resource.Type.DEMENTIA_CAFE,
+        visibility=Resource.Visibility.STAFF,
+        lat=34.701,
+        lng=135.491,
         contact_person="佐藤 次郎",
     )
 

@@ -38,7 +38,9 @@ def test_city_staff_logs_in_and_reaches_the_admin(page: Page, live_server, city)
     expect(page.locator("#result_list")).to_contain_text("北区")
 
 
-def test_wrong_password_shows_a_japanese_error_and_keeps_the_username(page: Page, live_server, city):
+def test_wrong_password_shows_a_japanese_error_and_keeps_the_username(
+    page: Page, live_server, city
+):
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("ユーザー名").fill("city")
     page.get_by_label("パスワード").fill("wrong-password")

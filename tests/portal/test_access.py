@@ -27,7 +27,13 @@ from portal.access import (
 from portal.models import Area, User
 from tests.conftest import make_resource, make_user
 
-ALL_RESOURCES = {"public_salon", "staff_only_cafe", "kita2_salon", "kita_ward_salon", "minato_salon"}
+ALL_RESOURCES = {
+    "public_salon",
+    "staff_only_cafe",
+    "kita2_salon",
+    "kita_ward_salon",
+    "minato_salon",
+}
 PUBLIC_RESOURCES = ALL_RESOURCES - {"staff_only_cafe"}
 KITA1_RESOURCES = {"public_salon", "staff_only_cafe"}
 KITA_RESOURCES = KITA1_RESOURCES | {"kita2_salon", "kita_ward_salon"}

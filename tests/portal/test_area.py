@@ -78,8 +78,12 @@ def test_saving_a_boundary_fills_in_a_centroid_inside_it(kita):
 
 def test_a_centroid_set_by_hand_is_kept(db):
     area = Area.objects.create(
-        tier=1, code="27128", name="都島区", boundary=square(135.52, 34.70, 0.03),
-        centroid_lat=34.71, centroid_lng=135.53,
+        tier=1,
+        code="27128",
+        name="都島区",
+        boundary=square(135.52, 34.70, 0.03),
+        centroid_lat=34.71,
+        centroid_lng=135.53,
     )
 
     area.refresh_from_db()
@@ -119,7 +123,12 @@ def test_tier_querysets_split_wards_from_their_districts(areas):
 
 def test_an_address_point_keeps_a_normalised_name_for_look_up(kita1):
     point = AddressPoint.objects.create(
-        code="27127001", city="大阪市", ward="北区", name="梅田一丁目", lat=34.70, lng=135.49,
+        code="27127001",
+        city="大阪市",
+        ward="北区",
+        name="梅田一丁目",
+        lat=34.70,
+        lng=135.49,
         area=kita1,
     )
 

@@ -44,7 +44,9 @@ def test_a_point_inside_an_area_is_zero_km_outside_it():
 def test_a_point_east_of_an_area_is_outside_by_its_distance_to_the_edge():
     area = shape(square(135.48, 34.69, 0.04))
 
-    assert km_outside(area, 34.70, 135.53) == pytest.approx(haversine_km(34.70, 135.52, 34.70, 135.53))
+    assert km_outside(area, 34.70, 135.53) == pytest.approx(
+        haversine_km(34.70, 135.52, 34.70, 135.53)
+    )
 
 
 @pytest.mark.parametrize(
@@ -73,7 +75,12 @@ def test_an_address_with_hyphens_reads_its_first_number_as_the_chome():
 @pytest.fixture
 def umeda(kita1) -> AddressPoint:
     return AddressPoint.objects.create(
-        code="27127001", city="大阪市", ward="北区", name="梅田１丁目", lat=34.7005, lng=135.4905,
+        code="27127001",
+        city="大阪市",
+        ward="北区",
+        name="梅田１丁目",
+        lat=34.7005,
+        lng=135.4905,
         area=kita1,
     )
 
@@ -82,7 +89,12 @@ def umeda(kita1) -> AddressPoint:
 def minato_umeda(minato1) -> AddressPoint:
     """A 町丁 of the same name in another ward: the ward in the address decides."""
     return AddressPoint.objects.create(
-        code="27107001", city="大阪市", ward="港区", name="梅田1丁目", lat=34.66, lng=135.44,
+        code="27107001",
+        city="大阪市",
+        ward="港区",
+        name="梅田1丁目",
+        lat=34.66,
+        lng=135.44,
         area=minato1,
     )
 
@@ -104,7 +116,12 @@ def test_an_address_without_a_ward_finds_a_cho_name_only_one_ward_has(areas, ume
 
 def test_the_longest_matching_cho_name_wins(areas, umeda):
     longer = AddressPoint.objects.create(
-        code="27127002", city="大阪市", ward="北区", name="梅田１丁目東", lat=34.709, lng=135.499,
+        code="27127002",
+        city="大阪市",
+        ward="北区",
+        name="梅田１丁目東",
+        lat=34.709,
+        lng=135.499,
         area=areas["kita2"],
     )
 

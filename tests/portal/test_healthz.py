@@ -15,9 +15,3 @@ def test_healthz_is_never_cached(client, db):
     response = client.get("/healthz")
 
     assert "no-cache" in response["Cache-Control"]
-
-
-def test_healthz_answers_without_logging_in(client, db):
-    response = client.get("/healthz", follow=False)
-
-    assert response.status_code == 200

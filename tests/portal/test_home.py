@@ -13,7 +13,9 @@ from tests.conftest import make_resource
 def ward_counts(response) -> dict[str, int]:
     """The ward table as a visitor reads it: ward name → count."""
     html = response.content.decode()
-    rows = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a></th><td class="num">([\d,]+)</td>', html)
+    rows = re.findall(
+        r'<th scope="row"><a href="[^"]+">([^<]+)</a></th><td class="num">([\d,]+)</td>', html
+    )
     return {name: int(count.replace(",", "")) for name, count in rows}
 
 

@@ -37,9 +37,16 @@ def test_load_demo_builds_osaka_and_is_idempotent(db, capsys):
     assert 0.07 * total <= staff_only <= 0.13 * total
     assert set(resources.values_list("status", flat=True)) == set(Resource.Status.values)
     assert set(resources.values_list("resource_type", flat=True)) >= {
-        "salon", "exercise", "dementia_cafe", "life_support", "care_office", "consultation"
+        "salon",
+        "exercise",
+        "dementia_cafe",
+        "life_support",
+        "care_office",
+        "consultation",
     }
-    years = {d.year for d in resources.exclude(origin_date=None).values_list("origin_date", flat=True)}
+    years = {
+        d.year for d in resources.exclude(origin_date=None).values_list("origin_date", flat=True)
+    }
     assert min(years) <= 2015 and max(years) >= 2024
     # Every resource is placed in a tier-2 area of the ward its address names.
     assert not resources.filter(area__isnull=True).exists()
@@ -55,9 +62,10 @@ def test_load_demo_builds_osaka_and_is_idempotent(db, capsys):
     snapshot = list(resources.order_by("code").values_list("code", "name", "area__code", "lat"))
     call_command("load_demo")
     assert Area.objects.count() == 24 + sum(per_ward.values())
-    assert list(
-        Resource.objects.order_by("code").values_list("code", "name", "area__code", "lat")
-    ) == snapshot
+    assert (
+        list(Resource.objects.order_by("code").values_list("code", "name", "area__code", "lat"))
+        == snapshot
+    )
 
 
 def test_load_demo_if_empty_leaves_an_existing_city_alone(db, capsys):

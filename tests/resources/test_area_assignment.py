@@ -20,7 +20,12 @@ EXACT = Resource.LocationSource.EXACT
 def umeda(areas) -> AddressPoint:
     """梅田１丁目 lies in 北区 第1圏域."""
     return AddressPoint.objects.create(
-        code="27127001", city="大阪市", ward="北区", name="梅田１丁目", lat=34.7005, lng=135.4905,
+        code="27127001",
+        city="大阪市",
+        ward="北区",
+        name="梅田１丁目",
+        lat=34.7005,
+        lng=135.4905,
         area=areas["kita1"],
     )
 
@@ -29,7 +34,12 @@ def umeda(areas) -> AddressPoint:
 def tenma(areas) -> AddressPoint:
     """天満２丁目 lies in 北区 第2圏域."""
     return AddressPoint.objects.create(
-        code="27127002", city="大阪市", ward="北区", name="天満２丁目", lat=34.7205, lng=135.5105,
+        code="27127002",
+        city="大阪市",
+        ward="北区",
+        name="天満２丁目",
+        lat=34.7205,
+        lng=135.5105,
         area=areas["kita2"],
     )
 
@@ -44,7 +54,9 @@ def test_an_address_alone_gives_the_area_and_the_cho_point(areas, umeda):
     assert resource.location_source == ADDRESS_POINT
 
 
-@pytest.mark.parametrize("address", ["梅田一丁目", "大阪市北区梅田１－２－３", "北区梅田1丁目2番3号"])
+@pytest.mark.parametrize(
+    "address", ["梅田一丁目", "大阪市北区梅田１－２－３", "北区梅田1丁目2番3号"]
+)
 def test_the_same_cho_written_other_ways_is_found(areas, umeda, address):
     resource = make_resource(name="梅田ふれあいサロン", address=address)
 
@@ -54,8 +66,9 @@ def test_the_same_cho_written_other_ways_is_found(areas, umeda, address):
 
 def test_the_address_wins_over_the_point(areas, umeda):
     # The point lies in 第2圏域, the address in 第1圏域 (a venue's pin often drifts).
-    resource = make_resource(name="梅田ふれあいサロン", address="大阪市北区梅田1丁目2-3",
-                             lat=34.72, lng=135.51)
+    resource = make_resource(
+        name="梅田ふれあいサロン", address="大阪市北区梅田1丁目2-3", lat=34.72, lng=135.51
+    )
 
     resource.refresh_from_db()
     assert resource.area == areas["kita1"]
@@ -64,7 +77,9 @@ def test_the_address_wins_over_the_point(areas, umeda):
 
 
 def test_an_unknown_address_falls_back_to_the_polygon_of_the_point(areas, umeda):
-    resource = make_resource(name="天満サロン", address="大阪市北区天満9丁目", lat=34.72, lng=135.51)
+    resource = make_resource(
+        name="天満サロン", address="大阪市北区天満9丁目", lat=34.72, lng=135.51
+    )
 
     assert resource.area == areas["kita2"]
     assert resource.area_tier1 == areas["kita"]
@@ -134,7 +149,9 @@ def test_a_new_address_moves_a_point_that_came_from_the_old_address(areas, umeda
 
 
 def test_a_new_address_keeps_a_point_entered_by_hand(areas, umeda, tenma):
-    resource = make_resource(name="梅田ふれあいサロン", address="北区梅田1丁目", lat=34.701, lng=135.491)
+    resource = make_resource(
+        name="梅田ふれあいサロン", address="北区梅田1丁目", lat=34.701, lng=135.491
+    )
 
     resource.address = "北区天満2丁目4-5"
     resource.save()
@@ -160,7 +177,9 @@ def test_a_resource_with_neither_address_nor_point_has_no_area(areas):
 
 def test_an_area_added_after_the_locator_was_built_is_used(kita):
     make_resource(name="先に登録", lat=34.70, lng=135.49)
-    minato = Area.objects.create(tier=1, code="27107", name="港区", boundary=square(135.43, 34.65, 0.04))
+    minato = Area.objects.create(
+        tier=1, code="27107", name="港区", boundary=square(135.43, 34.65, 0.04)
+    )
 
     resource = make_resource(name="築港の体操", lat=34.66, lng=135.44)
 
@@ -170,7 +189,12 @@ def test_an_area_added_after_the_locator_was_built_is_used(kita):
 def test_an_address_point_added_later_is_used(areas):
     make_resource(name="先に登録", lat=34.70, lng=135.49)
     AddressPoint.objects.create(
-        code="27107003", city="大阪市", ward="港区", name="築港３丁目", lat=34.655, lng=135.435,
+        code="27107003",
+        city="大阪市",
+        ward="港区",
+        name="築港３丁目",
+        lat=34.655,
+        lng=135.435,
         area=areas["minato1"],
     )
 

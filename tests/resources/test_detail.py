@@ -70,7 +70,9 @@ def test_a_care_manager_sees_the_staff_only_fields_of_a_public_resource(
         assert secret in html
 
 
-def test_a_logged_in_user_without_a_role_sees_what_anonymous_sees(client, public_salon, staff_only_cafe):
+def test_a_logged_in_user_without_a_role_sees_what_anonymous_sees(
+    client, public_salon, staff_only_cafe
+):
     from tests.conftest import make_user
 
     client.force_login(make_user("plain"))

@@ -20,7 +20,9 @@ def refusal(resource: Resource, *, full: bool = True) -> dict[str, str]:
 
 
 def valid_resource(**fields) -> Resource:
-    return Resource(**{"name": "梅田ふれあいサロン", "resource_type": Resource.Type.SALON, **fields})
+    return Resource(
+        **{"name": "梅田ふれあいサロン", "resource_type": Resource.Type.SALON, **fields}
+    )
 
 
 def test_a_latitude_without_a_longitude_is_refused(db):
@@ -99,7 +101,10 @@ def test_codes_of_two_new_resources_differ(db):
 
 def test_search_text_is_normalised_on_save(db):
     resource = make_resource(
-        name="ｻﾛﾝ ひだまり", kana="さろんひだまり", venue="梅田会館　２Ｆ", address="大阪市北区梅田1-2-3"
+        name="ｻﾛﾝ ひだまり",
+        kana="さろんひだまり",
+        venue="梅田会館　２Ｆ",
+        address="大阪市北区梅田1-2-3",
     )
 
     resource.refresh_from_db()

@@ -20,8 +20,11 @@ def every_tuesday_morning() -> ScheduleRule:
 
 def first_and_third_wednesday() -> ScheduleRule:
     return rule(
-        kind="monthly_nth", weekdays="WE", weeks_of_month="1,3",
-        opens_at=dt.time(13, 30), closes_at=dt.time(15),
+        kind="monthly_nth",
+        weekdays="WE",
+        weeks_of_month="1,3",
+        opens_at=dt.time(13, 30),
+        closes_at=dt.time(15),
     )
 
 

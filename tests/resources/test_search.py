@@ -22,7 +22,9 @@ def test_anonymous_search_never_lists_a_staff_only_resource(client, public_salon
     assert "1件見つかりました" in response.content.decode()
 
 
-def test_anonymous_search_for_the_staff_only_name_finds_nothing(client, public_salon, staff_only_cafe):
+def test_anonymous_search_for_the_staff_only_name_finds_nothing(
+    client, public_salon, staff_only_cafe
+):
     response = client.get("/resources/", {"q": "準備中カフェ"})
 
     assert listed_names(response) == []

@@ -7,7 +7,9 @@ from portal.models import Area
 
 
 class Command(BaseCommand):
-    help = "町丁の代表点を e-Stat 小地域 または 位置参照情報（大字・町丁目）の CSV から読み込みます。"
+    help = (
+        "町丁の代表点を e-Stat 小地域 または 位置参照情報（大字・町丁目）の CSV から読み込みます。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
