@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from portal.access import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
 from portal.address_points import load_address_points
 from portal.models import AddressPoint, Area, User
-from resources.models import Category, Feature, Resource, ScheduleRule, Target
+from resources.models import Category, Feature, Resource, ScheduleRule, Target, schedule_summary
 from resources.services import resource_prepare
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "demo"
@@ -421,8 +421,9 @@ class DemoBuilder:
                 )
 
         new_plans = [plan for plan in plans if plan[0].code not in existing]
-        for resource, *_ in new_plans:
+        for resource, _cats, _targets, _features, schedules in new_plans:
             resource_prepare(resource)
+            resource.schedule_days, resource.schedule_times = schedule_summary(schedules)
         created = bulk_create_with_history(
             [plan[0] for plan in new_plans],
             Resource,

@@ -24,6 +24,41 @@ WEEKDAY_CODES = tuple(code for code, _label in WEEKDAYS)
 WEEKDAY_LABELS = dict(WEEKDAYS)
 
 
+class TimeOfDay(models.IntegerChoices):
+    """Bits of Resource.schedule_times."""
+
+    MORNING = 1, _("午前")
+    AFTERNOON = 2, _("午後")
+    EVENING = 4, _("夜")
+
+
+def weekday_bit(code: str) -> int:
+    return 1 << WEEKDAY_CODES.index(code)
+
+
+def schedule_summary(rules) -> tuple[int, int]:
+    """Weekday bits (MO=1 … SU=64) and TimeOfDay bits that a set of rules covers.
+
+    A rule by date (毎月15日) has no fixed weekday; an irregular one has neither.
+    """
+    days = times = 0
+    for rule in rules:
+        if rule.kind in (ScheduleRule.Kind.WEEKLY, ScheduleRule.Kind.MONTHLY_NTH):
+            for code in rule.weekday_list:
+                if code in WEEKDAY_CODES:
+                    days |= weekday_bit(code)
+        if rule.opens_at:
+            opens = rule.opens_at.hour * 60 + rule.opens_at.minute
+            closes = rule.closes_at.hour * 60 + rule.closes_at.minute if rule.closes_at else opens
+            if opens < 12 * 60:
+                times |= TimeOfDay.MORNING
+            if opens < 17 * 60 and max(closes, opens) >= 12 * 60:
+                times |= TimeOfDay.AFTERNOON
+            if closes > 18 * 60 or opens >= 17 * 60:
+                times |= TimeOfDay.EVENING
+    return days, times
+
+
 class Category(models.Model):
     """A category of the city reports (seed 000): 運動, 交流, 買い物 …"""
 
@@ -231,12 +266,25 @@ class Resource(models.Model):
         related_name="+",
     )
 
+    # Derived on save (resources.services.resource_prepare), for search.
     search_text = models.TextField(_("検索用テキスト"), blank=True, editable=False)
+    name_text = models.CharField(_("検索用の名称"), max_length=600, blank=True, editable=False)
+    search_bigrams = models.TextField(_("検索用の2文字索引"), blank=True, editable=False)
+    schedule_days = models.PositiveSmallIntegerField(_("開催曜日"), default=0, editable=False)
+    schedule_times = models.PositiveSmallIntegerField(_("開催時間帯"), default=0, editable=False)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["search_text", "updated_at"], m2m_fields=[categories]
+        excluded_fields=[
+            "search_text",
+            "name_text",
+            "search_bigrams",
+            "schedule_days",
+            "schedule_times",
+            "updated_at",
+        ],
+        m2m_fields=[categories],
     )
 
     class Meta:
@@ -297,6 +345,12 @@ class Resource(models.Model):
     def build_search_text(self) -> str:
         parts = [self.name, self.kana, self.description, self.organiser, self.venue, self.address]
         return normalize(" ".join(p for p in parts if p))
+
+    def refresh_schedule_summary(self) -> None:
+        """Store the weekdays and times of day of the schedules, for the filters."""
+        days, times = schedule_summary(self.schedules.all())
+        type(self).objects.filter(pk=self.pk).update(schedule_days=days, schedule_times=times)
+        self.schedule_days, self.schedule_times = days, times
 
     @property
     def is_staff_only(self) -> bool:
@@ -374,6 +428,12 @@ class ScheduleRule(models.Model):
         codes = set(self.weekday_list)
         self.weekdays = ",".join(code for code in WEEKDAY_CODES if code in codes)
         super().save(*args, **kwargs)
+        self.resource.refresh_schedule_summary()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.resource.refresh_schedule_summary()
+        return result
 
     @property
     def weekday_list(self) -> list[str]:

@@ -1,17 +1,113 @@
-"""The one selector every page uses to find resources (always through the access policy)."""
+"""The one selector every page uses to find resources: the search page, the map
+data, printing and exports. It always starts from the access policy.
+
+Keyword search matches the normalised search text (portal.text.normalize):
+- PostgreSQL: the text's character bigrams are stored as a tsvector literal
+  (``search_bigrams``) with a GIN expression index; a query is the phrase of its
+  bigrams, which matches exactly where the text contains the query. The literal
+  is cast, not parsed, so the text search parser never splits Japanese.
+  One-character queries fall back to LIKE.
+- SQLite: LIKE on the normalised text.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from portal.access import resources_visible_to
-from portal.models import Area
-from portal.text import normalize
-from resources.models import Category, Resource
+from portal.geo import EARTH_RADIUS_KM, locator
+from portal.models import AddressPoint, Area
+from portal.text import normalize, normalize_address
+from resources.models import (
+    WEEKDAY_CODES,
+    WEEKDAY_LABELS,
+    Category,
+    Feature,
+    Resource,
+    Target,
+    TimeOfDay,
+    weekday_bit,
+)
 
 MAX_QUERY_LENGTH = 100
+DEFAULT_RADIUS_KM = 1.0
+MIN_RADIUS_KM = 0.1
+MAX_RADIUS_KM = 20.0
+# Japanese weekday names accepted in URLs beside MO…SU.
+_WEEKDAY_ALIASES = {str(label): code for code, label in WEEKDAY_LABELS.items()}
+_TIME_CODES = {"am": TimeOfDay.MORNING, "pm": TimeOfDay.AFTERNOON, "night": TimeOfDay.EVENING}
+
+
+class Sort(StrEnum):
+    RELEVANCE = "relevance"
+    DISTANCE = "distance"
+    KANA = "kana"
+    UPDATED = "updated"
+
+
+SORT_LABELS = {
+    Sort.RELEVANCE: "関連度順",
+    Sort.DISTANCE: "近い順",
+    Sort.KANA: "五十音順",
+    Sort.UPDATED: "更新が新しい順",
+}
+
+
+def bigrams(text: str) -> list[str]:
+    return [text[i : i + 2] for i in range(len(text) - 1)]
+
+
+def bigram_vector(text: str) -> str:
+    """``text``'s bigrams as a tsvector literal: 'たい':1 'いそ':2 …"""
+    positions: dict[str, list[int]] = {}
+    for index, gram in enumerate(bigrams(text)[:16000], start=1):
+        positions.setdefault(gram, []).append(index)
+    return " ".join(
+        f"'{_quote(gram)}':{','.join(map(str, spots[:256]))}" for gram, spots in positions.items()
+    )
+
+
+def _quote(token: str) -> str:
+    return token.replace("\\", "\\\\").replace("'", "''")
+
+
+def bigram_phrase(needle: str) -> str:
+    """The tsquery literal matching texts that contain ``needle`` (2+ characters)."""
+    return " <-> ".join(f"'{_quote(gram)}'" for gram in bigrams(needle))
+
+
+@dataclass
+class Point:
+    lat: float
+    lng: float
+    label: str
+
+
+@dataclass
+class Chip:
+    """An active filter, shown with a link that removes it."""
+
+    label: str
+    remove_query: str
 
 
 @dataclass
@@ -19,34 +115,284 @@ class SearchFilters:
     q: str = ""
     area: Area | None = None
     categories: list[Category] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    weekdays: list[str] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)
+    free: bool = False
+    targets: list[Target] = field(default_factory=list)
+    features: list[Feature] = field(default_factory=list)
     statuses: list[str] = field(default_factory=lambda: [Resource.Status.ACTIVE])
+    point: Point | None = None
+    radius_km: float | None = None
+    sort: Sort = Sort.KANA
     errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    params: QueryDict = field(default_factory=QueryDict)
 
     @classmethod
-    def from_query(cls, params) -> SearchFilters:
-        filters = cls(q=(params.get("q") or "").strip()[:MAX_QUERY_LENGTH])
-        area_code = (params.get("area") or "").strip()
-        if area_code:
-            filters.area = Area.objects.filter(code=area_code).select_related("parent").first()
-            if filters.area is None:
-                filters.errors.append(f"区域「{area_code[:40]}」は見つかりません。")
-        wanted = [v.strip() for v in params.getlist("category") if v.strip()]
-        if wanted:
-            found = list(Category.objects.filter(code__in=wanted)) + list(
-                Category.objects.filter(name__in=wanted)
+    def from_query(cls, params: QueryDict) -> SearchFilters:
+        """Filters from a URL's query. Bad values become Japanese messages, never errors."""
+        f = cls(params=params)
+        f._parse_keyword(params.get("q") or "")
+        f._parse_area(params.get("area") or "")
+        f.categories = f._lookup(Category, params.getlist("category"), "カテゴリ", by_name=True)
+        f.targets = f._lookup(Target, params.getlist("target"), "対象者", by_name=True)
+        f.features = f._lookup(Feature, params.getlist("feature"), "特徴", by_name=True)
+        f.types = f._choices(params.getlist("type"), dict(Resource.Type.choices), "種別")
+        f.weekdays = f._weekdays(params.getlist("weekday"))
+        f.times = f._choices(
+            params.getlist("time"), {k: str(v.label) for k, v in _TIME_CODES.items()}, "時間帯"
+        )
+        f.free = params.get("free") in ("1", "on", "true")
+        statuses = [s for s in params.getlist("status") if s]
+        if "all" in statuses:
+            f.statuses = []
+        elif statuses:
+            f.statuses = f._choices(statuses, dict(Resource.Status.choices), "状態") or f.statuses
+        f._parse_point(params)
+        f._parse_sort(params.get("sort") or "")
+        return f
+
+    # Parsing ------------------------------------------------------------
+
+    def _parse_keyword(self, raw: str) -> None:
+        raw = raw.strip()
+        if len(raw) > MAX_QUERY_LENGTH:
+            self.notices.append(
+                _("ことばが長すぎるため、最初の%(n)d文字で探しました。") % {"n": MAX_QUERY_LENGTH}
             )
-            filters.categories = list({c.pk: c for c in found}.values())
-            missing = set(wanted) - {c.code for c in found} - {c.name for c in found}
-            if missing:
-                filters.errors.append(
-                    "カテゴリ「"
-                    + "、".join(sorted(m[:40] for m in missing))
-                    + "」は見つかりません。"
+            raw = raw[:MAX_QUERY_LENGTH]
+        self.q = raw
+
+    def _parse_area(self, code: str) -> None:
+        code = code.strip()
+        if not code:
+            return
+        self.area = Area.objects.select_related("parent").filter(code=code[:32]).first()
+        if self.area is None:
+            self.errors.append(_("区域「%(code)s」は見つかりません。") % {"code": code[:40]})
+
+    def _lookup(self, model, wanted: list[str], label: str, *, by_name: bool) -> list:
+        wanted = [w.strip()[:50] for w in wanted if w and w.strip()]
+        if not wanted:
+            return []
+        rows = list(model.objects.all())
+        found = [r for r in rows if r.code in wanted or (by_name and r.name in wanted)]
+        known = {r.code for r in found} | {r.name for r in found}
+        missing = [w for w in wanted if w not in known]
+        if missing:
+            self.errors.append(
+                _("%(label)s「%(values)s」は見つかりません。")
+                % {"label": label, "values": "、".join(missing)}
+            )
+        return found
+
+    def _choices(self, wanted: list[str], choices: dict, label: str) -> list[str]:
+        wanted = [w.strip()[:30] for w in wanted if w and w.strip()]
+        missing = [w for w in wanted if w not in choices]
+        if missing:
+            self.errors.append(
+                _("%(label)s「%(values)s」は選べません。")
+                % {"label": label, "values": "、".join(missing)}
+            )
+        return [w for w in wanted if w in choices]
+
+    def _weekdays(self, wanted: list[str]) -> list[str]:
+        codes = []
+        for value in wanted:
+            value = (value or "").strip()
+            code = _WEEKDAY_ALIASES.get(value.rstrip("曜日"), value.upper())
+            if code in WEEKDAY_CODES:
+                codes.append(code)
+            elif value:
+                self.errors.append(_("曜日「%(value)s」は選べません。") % {"value": value[:20]})
+        return list(dict.fromkeys(codes))
+
+    def _parse_point(self, params: QueryDict) -> None:
+        lat_raw, lng_raw = (params.get("lat") or "").strip(), (params.get("lng") or "").strip()
+        near = (params.get("near") or "").strip()[:100]
+        if lat_raw or lng_raw:
+            try:
+                lat, lng = float(lat_raw), float(lng_raw)
+            except ValueError:
+                self.errors.append(_("現在地の緯度・経度を読み取れません。"))
+                return
+            if not (-90 <= lat <= 90 and -180 <= lng <= 180) or math.isnan(lat + lng):
+                self.errors.append(_("緯度は -90〜90、経度は -180〜180 で指定してください。"))
+                return
+            self.point = Point(lat, lng, near or _("指定した地点"))
+        elif near:
+            self.point = resolve_place(near)
+            if self.point is None:
+                self.errors.append(
+                    _(
+                        "「%(place)s」の場所が見つかりません。町名（例: 梅田1丁目）で入力してください。"
+                    )
+                    % {"place": near}
                 )
-        return filters
+                return
+        radius_raw = (params.get("radius_km") or "").strip()
+        if radius_raw:
+            try:
+                radius = float(radius_raw)
+            except ValueError:
+                radius = -1
+            if not (MIN_RADIUS_KM <= radius <= MAX_RADIUS_KM):
+                self.errors.append(
+                    _("距離は %(min)s〜%(max)s km で指定してください。")
+                    % {"min": MIN_RADIUS_KM, "max": int(MAX_RADIUS_KM)}
+                )
+                return
+            self.radius_km = radius
+        if self.point is None and self.radius_km is not None and self.area is not None:
+            centre = self.area.centroid_lat, self.area.centroid_lng
+            if None not in centre:
+                self.point = Point(centre[0], centre[1], self.area.label)
+        if self.point is not None and self.radius_km is None:
+            self.radius_km = DEFAULT_RADIUS_KM
+
+    def _parse_sort(self, raw: str) -> None:
+        try:
+            sort = Sort(raw)
+        except ValueError:
+            sort = None
+        if sort is Sort.DISTANCE and self.point is None:
+            sort = None
+        if sort is None:
+            sort = Sort.DISTANCE if self.point else Sort.RELEVANCE if self.q else Sort.KANA
+        self.sort = sort
+
+    # Describing ---------------------------------------------------------
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.q
+            or self.area
+            or self.categories
+            or self.types
+            or self.weekdays
+            or self.times
+            or self.free
+            or self.targets
+            or self.features
+            or self.point
+        )
+
+    @property
+    def has_refinements(self) -> bool:
+        """Filters beyond the keyword and the place (shown open on the page)."""
+        return bool(
+            self.area
+            or self.categories
+            or self.types
+            or self.weekdays
+            or self.times
+            or self.free
+            or self.targets
+            or self.features
+            or self.statuses != [Resource.Status.ACTIVE]
+        )
+
+    def chips(self) -> list[Chip]:
+        """The active filters, each with the query that drops it."""
+        chips: list[Chip] = []
+
+        def without(key: str, value: str | None = None, also: tuple[str, ...] = ()) -> str:
+            query = self.params.copy()
+            query.pop("page", None)
+            for extra in also:
+                query.pop(extra, None)
+            if value is None:
+                query.pop(key, None)
+            else:
+                query.setlist(key, [v for v in query.getlist(key) if v != value])
+            return query.urlencode()
+
+        if self.q:
+            chips.append(Chip(f"「{self.q}」", without("q")))
+        if self.area:
+            chips.append(Chip(self.area.label, without("area")))
+        for values, key in (
+            (self.categories, "category"),
+            (self.targets, "target"),
+            (self.features, "feature"),
+        ):
+            for item in values:
+                raw = next(
+                    (v for v in self.params.getlist(key) if v in (item.code, item.name)), item.code
+                )
+                chips.append(Chip(item.name, without(key, raw)))
+        type_labels = dict(Resource.Type.choices)
+        for code in self.types:
+            chips.append(Chip(str(type_labels[code]), without("type", code)))
+        for raw in self.params.getlist("weekday"):
+            code = _WEEKDAY_ALIASES.get(raw.rstrip("曜日"), raw.upper())
+            if code in self.weekdays:
+                chips.append(Chip(f"{WEEKDAY_LABELS[code]}曜", without("weekday", raw)))
+        for code in self.times:
+            chips.append(Chip(str(_TIME_CODES[code].label), without("time", code)))
+        if self.free:
+            chips.append(Chip(_("無料"), without("free")))
+        if self.point:
+            chips.append(
+                Chip(
+                    _("%(place)sから%(km)skm以内")
+                    % {"place": self.point.label, "km": f"{self.radius_km:g}"},
+                    without("near", also=("lat", "lng", "radius_km")),
+                )
+            )
+        return chips
+
+    def title(self) -> str:
+        """The search in words, for headings and printed titles: 北区・運動・火曜."""
+        parts = [c.label for c in self.chips()]
+        return "・".join(parts) if parts else _("すべての地域資源")
+
+
+def resolve_place(text: str) -> Point | None:
+    """A typed address, 町丁 or area name as a point, offline."""
+    entry = locator().match_address(text)
+    if entry:
+        return Point(entry.lat, entry.lng, text)
+    key = normalize_address(text)
+    if len(key) >= 2:
+        point = (
+            AddressPoint.objects.filter(normalized_name__startswith=key)
+            .order_by("normalized_name")
+            .first()
+        )
+        if point:
+            return Point(point.lat, point.lng, text)
+    area = Area.objects.filter(name=text).exclude(centroid_lat=None).first()
+    if area:
+        return Point(area.centroid_lat, area.centroid_lng, area.label)
+    return None
+
+
+def distance_expression(lat: float, lng: float):
+    """Haversine distance in km, with Django's math functions (SQLite and PostgreSQL)."""
+    dlat = Radians(F("lat") - Value(lat)) / 2
+    dlng = Radians(F("lng") - Value(lng)) / 2
+    a = Power(Sin(dlat), 2) + Cos(Value(math.radians(lat))) * Cos(Radians(F("lat"))) * Power(
+        Sin(dlng), 2
+    )
+    return Value(2 * EARTH_RADIUS_KM) * ASin(Least(Sqrt(a), Value(1.0)))
+
+
+def keyword_condition(needle: str):
+    """A WHERE condition for resources whose normalised text contains ``needle``."""
+    if connection.vendor == "postgresql" and len(needle) >= 2:
+        return RawSQL(
+            '("resources_resource"."search_bigrams"::tsvector @@ %s::tsquery)',
+            [bigram_phrase(needle)],
+            output_field=BooleanField(),
+        )
+    return None
 
 
 def resource_search(*, fetched_by, filters: SearchFilters) -> QuerySet[Resource]:
+    """Resources matching ``filters`` that ``fetched_by`` may see, in the chosen order."""
     if filters.errors:
         return Resource.objects.none()
     resources = resources_visible_to(fetched_by)
@@ -55,11 +401,83 @@ def resource_search(*, fetched_by, filters: SearchFilters) -> QuerySet[Resource]
     if filters.area is not None:
         key = "area_tier1" if filters.area.tier == Area.Tier.CITY else "area"
         resources = resources.filter(**{key: filters.area})
+    if filters.types:
+        resources = resources.filter(resource_type__in=filters.types)
+    if filters.free:
+        resources = resources.filter(fee_free=True)
     if filters.categories:
-        resources = resources.filter(categories__in=filters.categories).distinct()
+        resources = resources.filter(
+            Exists(
+                Resource.categories.through.objects.filter(
+                    resource_id=OuterRef("pk"), category__in=filters.categories
+                )
+            )
+        )
+    if filters.targets:
+        resources = resources.filter(
+            Exists(
+                Resource.targets.through.objects.filter(
+                    resource_id=OuterRef("pk"), target__in=filters.targets
+                )
+            )
+        )
+    for feature in filters.features:  # all of the chosen conditions
+        resources = resources.filter(
+            Exists(
+                Resource.features.through.objects.filter(
+                    resource_id=OuterRef("pk"), feature=feature
+                )
+            )
+        )
+    if filters.weekdays:
+        mask = sum(weekday_bit(code) for code in filters.weekdays)
+        resources = resources.annotate(day_hits=F("schedule_days").bitand(mask)).filter(
+            day_hits__gt=0
+        )
+    if filters.times:
+        mask = sum(_TIME_CODES[code] for code in filters.times)
+        resources = resources.annotate(time_hits=F("schedule_times").bitand(mask)).filter(
+            time_hits__gt=0
+        )
+
     needle = normalize(filters.q)
     if needle:
-        resources = resources.filter(search_text__contains=needle)
-    return resources.select_related("area", "area__parent").prefetch_related(
-        "categories", "schedules"
-    )
+        condition = keyword_condition(needle)
+        resources = (
+            resources.filter(condition)
+            if condition is not None
+            else resources.filter(search_text__contains=needle)
+        )
+
+    if filters.point is not None:
+        p, radius = filters.point, filters.radius_km or DEFAULT_RADIUS_KM
+        dlat = radius / 111.2
+        dlng = radius / (111.2 * max(math.cos(math.radians(p.lat)), 0.01))
+        resources = (
+            resources.filter(
+                lat__gte=p.lat - dlat,
+                lat__lte=p.lat + dlat,
+                lng__gte=p.lng - dlng,
+                lng__lte=p.lng + dlng,
+            )
+            .annotate(distance_km=distance_expression(p.lat, p.lng))
+            .filter(distance_km__lte=radius)
+        )
+
+    if filters.sort is Sort.DISTANCE and filters.point is not None:
+        order = ["distance_km", "pk"]
+    elif filters.sort is Sort.RELEVANCE and needle:
+        resources = resources.annotate(
+            relevance=Case(
+                When(name_text__startswith=needle, then=Value(3)),
+                When(name_text__contains=needle, then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        order = ["-relevance", "kana", "name", "pk"]
+    elif filters.sort is Sort.UPDATED:
+        order = ["-updated_at", "pk"]
+    else:
+        order = ["kana", "name", "pk"]
+    return resources.order_by(*order)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from portal.geo import locator
+from portal.text import normalize
 
 if TYPE_CHECKING:
     from resources.models import Resource
@@ -18,8 +19,11 @@ def resource_prepare(resource: Resource) -> None:
     resource without coordinates gets its 町丁's representative point.
     """
     from resources.models import Resource
+    from resources.search import bigram_vector
 
     resource.search_text = resource.build_search_text()
+    resource.name_text = normalize(f"{resource.name} {resource.kana}")
+    resource.search_bigrams = bigram_vector(resource.search_text)
     has_point = resource.lat is not None and resource.lng is not None
     if has_point and resource.location_source != Resource.LocationSource.ADDRESS_POINT:
         resource.location_source = Resource.LocationSource.EXACT

@@ -1,44 +1,198 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_cookie
 
-from portal.access import can_see_staff_only, resource_for_user
+from portal.access import can_see_staff_only, resource_for_user, resources_visible_to
+from portal.geo import walking_minutes
 from portal.models import Area
-from resources.models import Category
-from resources.search import SearchFilters, resource_search
+from resources.models import WEEKDAYS, Category, Feature, Resource, Target, TimeOfDay
+from resources.search import SORT_LABELS, SearchFilters, Sort, distance_expression, resource_search
 
 PAGE_SIZE = 20
+MAP_FEATURE_LIMIT = 5000
+NEARBY_COUNT = 5
+
+
+def _form_options() -> dict:
+    return {
+        "areas": Area.objects.select_related("parent").order_by("tier", "sort_order", "code"),
+        "categories": Category.objects.all(),
+        "targets": Target.objects.all(),
+        "features": Feature.objects.all(),
+        "types": Resource.Type.choices,
+        "weekdays": WEEKDAYS,
+        "times": [
+            ("am", TimeOfDay.MORNING.label),
+            ("pm", TimeOfDay.AFTERNOON.label),
+            ("night", TimeOfDay.EVENING.label),
+        ],
+        "sorts": [(s.value, label) for s, label in SORT_LABELS.items()],
+    }
+
+
+def _with_distances(resources, filters: SearchFilters) -> None:
+    for resource in resources:
+        km = getattr(resource, "distance_km", None)
+        resource.walk_minutes = walking_minutes(km) if km is not None else None
 
 
 @require_GET
+@vary_on_cookie
 def search(request: HttpRequest) -> HttpResponse:
     filters = SearchFilters.from_query(request.GET)
-    results = resource_search(fetched_by=request.user, filters=filters)
+    results = (
+        resource_search(fetched_by=request.user, filters=filters)
+        .select_related("area", "area__parent")
+        .prefetch_related("categories", "schedules")
+    )
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    _with_distances(page.object_list, filters)
     query = request.GET.copy()
     query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "query_string": query.urlencode(),
+        "selected": {
+            "categories": {c.code for c in filters.categories},
+            "targets": {t.code for t in filters.targets},
+            "features": {f.code for f in filters.features},
+            "types": set(filters.types),
+            "weekdays": set(filters.weekdays),
+            "times": set(filters.times),
+        },
+        "map_config": {
+            "geojson": reverse("resources:map_geojson"),
+            "areas": reverse("resources:areas_geojson"),
+            "search": reverse("resources:search"),
+            "labels": {"tier1": _("第1層（区）の境界"), "tier2": _("第2層（圏域）の境界")},
+        },
+        "show_map_first": request.GET.get("view") == "map",
+        "distance_sort": Sort.DISTANCE,
+        **_form_options(),
+    }
+    template = (
+        "resources/_results.html" if request.GET.get("partial") == "1" else "resources/search.html"
+    )
+    return render(request, template, context)
+
+
+@require_GET
+@gzip_page
+@vary_on_cookie
+def map_geojson(request: HttpRequest) -> JsonResponse:
+    """The search's results as GeoJSON points: same filters, same access policy."""
+    filters = SearchFilters.from_query(request.GET)
+    first_category = Subquery(
+        Resource.categories.through.objects.filter(resource_id=OuterRef("pk"))
+        .order_by("category__sort_order", "category_id")
+        .values("category_id")[:1]
+    )
+    rows = (
+        resource_search(fetched_by=request.user, filters=filters)
+        .exclude(lat=None)
+        .annotate(first_category=first_category)
+        .values_list("pk", "name", "lat", "lng", "resource_type", "visibility", "first_category")[
+            :MAP_FEATURE_LIMIT
+        ]
+    )
+    categories = {c.pk: c for c in Category.objects.all()}
+    type_labels = dict(Resource.Type.choices)
+    detail = reverse("resources:detail", args=[0]).rstrip("0/")
+    features = []
+    for pk, name, lat, lng, rtype, visibility, category_id in rows:
+        category = categories.get(category_id)
+        properties = {
+            "id": pk,
+            "name": name,
+            "category": category.name if category else "",
+            "color": category.color if category else "#555555",
+            "type": str(type_labels[rtype]),
+            "url": f"{detail}/{pk}/",
+        }
+        if visibility == Resource.Visibility.STAFF:
+            properties["staff_only"] = True
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lng, 6), round(lat, 6)]},
+                "properties": properties,
+            }
+        )
+    body = {"type": "FeatureCollection", "features": features}
+    if filters.errors:
+        body["errors"] = filters.errors
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+
+
+@require_GET
+@gzip_page
+def areas_geojson(request: HttpRequest) -> JsonResponse:
+    """Area boundaries (tier 1 and 2) for the map's boundary layers. Public data."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": area.boundary,
+            "properties": {"code": area.code, "name": area.label, "tier": area.tier},
+        }
+        for area in Area.objects.select_related("parent").exclude(boundary=None)
+    ]
+    response = JsonResponse(
+        {"type": "FeatureCollection", "features": features},
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+@vary_on_cookie
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = resource_for_user(request.user, pk)
+    nearby = []
+    if resource.lat is not None and resource.lng is not None:
+        d = 0.02
+        nearby = list(
+            resources_visible_to(request.user)
+            .filter(status=Resource.Status.ACTIVE)
+            .exclude(pk=resource.pk)
+            .filter(
+                lat__range=(resource.lat - d, resource.lat + d),
+                lng__range=(resource.lng - d, resource.lng + d),
+            )
+            .annotate(distance_km=distance_expression(resource.lat, resource.lng))
+            .order_by("distance_km")
+            .select_related("area")[:NEARBY_COUNT]
+        )
+        for other in nearby:
+            other.walk_minutes = walking_minutes(other.distance_km)
     return render(
         request,
-        "resources/search.html",
+        "resources/detail.html",
         {
-            "filters": filters,
-            "page": page,
-            "query_string": query.urlencode(),
-            "areas": Area.objects.select_related("parent"),
-            "categories": Category.objects.all(),
-            "selected_categories": {c.pk for c in filters.categories},
+            "resource": resource,
+            "show_staff_fields": can_see_staff_only(request.user),
+            "nearby": nearby,
+            "marker": _marker(resource),
         },
     )
 
 
-@require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = resource_for_user(request.user, pk)
-    return render(
-        request,
-        "resources/detail.html",
-        {"resource": resource, "show_staff_fields": can_see_staff_only(request.user)},
-    )
+def _marker(resource: Resource) -> dict | None:
+    if resource.lat is None or resource.lng is None:
+        return None
+    category = next(iter(resource.categories.all()), None)
+    return {
+        "lat": resource.lat,
+        "lng": resource.lng,
+        "name": resource.name,
+        "color": category.color if category else "#555555",
+    }

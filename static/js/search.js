@@ -1,0 +1,182 @@
+/* Search page: the map beside the list, kept in step with the filters.
+ * Without JavaScript the form is a plain GET form and the list is complete. */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("map-config").textContent);
+  var form = document.getElementById("search-form");
+  var results = document.getElementById("results");
+  var map = null, cluster = null, fitPending = true;
+  var requestSerial = 0;
+
+  function currentQuery() {
+    var params = new URLSearchParams(new FormData(form));
+    // Empty fields make long, noisy URLs: drop them.
+    Array.from(params.keys()).forEach(function (key) {
+      if (params.getAll(key).every(function (v) { return v === ""; })) params.delete(key);
+    });
+    if (!params.get("near") && !params.get("lat")) params.delete("radius_km");
+    return params;
+  }
+
+  function popupContent(props) {
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = props.url;
+    link.textContent = props.name;
+    link.className = "popup-link";
+    box.appendChild(link);
+    var meta = document.createElement("div");
+    meta.textContent = [props.category, props.type].filter(Boolean).join("・");
+    box.appendChild(meta);
+    return box;
+  }
+
+  function showMarkers(data) {
+    if (!map) return;
+    cluster.clearLayers();
+    var markers = data.features.map(function (f) {
+      var c = f.geometry.coordinates;
+      var marker = L.circleMarker([c[1], c[0]], {
+        radius: 9, color: "#ffffff", weight: 2, fillColor: f.properties.color, fillOpacity: 0.95,
+      });
+      marker.feature = f;
+      marker.bindPopup(popupContent(f.properties));
+      return marker;
+    });
+    cluster.addLayers(markers);
+    map.getContainer().setAttribute("data-marker-count", String(markers.length));
+    if (fitPending && markers.length) {
+      map.fitBounds(cluster.getBounds(), { padding: [24, 24], maxZoom: 16 });
+      fitPending = false;
+    }
+  }
+
+  function loadMarkers(params) {
+    var serial = ++requestSerial;
+    return fetch(config.geojson + "?" + params.toString(), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) { if (serial === requestSerial) showMarkers(data); });
+  }
+
+  function loadAreas() {
+    fetch(config.areas).then(function (r) { return r.json(); }).then(function (data) {
+      var tier1 = L.geoJSON(data, {
+        filter: function (f) { return f.properties.tier === 1; },
+        style: { color: "#0b4f9c", weight: 2, fill: false },
+        interactive: false,
+      });
+      var tier2 = L.geoJSON(data, {
+        filter: function (f) { return f.properties.tier === 2; },
+        style: { color: "#6b4fa0", weight: 1.5, dashArray: "4 4", fill: false },
+        interactive: false,
+      });
+      tier1.addTo(map);
+      L.control.layers(null, layerNames(tier1, tier2), { collapsed: true }).addTo(map);
+    });
+  }
+
+  function layerNames(tier1, tier2) {
+    var names = {};
+    names[config.labels.tier1] = tier1;
+    names[config.labels.tier2] = tier2;
+    return names;
+  }
+
+  function refresh(push) {
+    var params = currentQuery();
+    var url = config.search + (params.toString() ? "?" + params.toString() : "");
+    if (push) history.pushState(null, "", url);
+    var listParams = new URLSearchParams(params);
+    listParams.set("partial", "1");
+    fitPending = true;
+    results.setAttribute("aria-busy", "true");
+    fetch(config.search + "?" + listParams.toString(), { credentials: "same-origin" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        results.innerHTML = html;
+        results.removeAttribute("aria-busy");
+      });
+    loadMarkers(params);
+  }
+
+  window.portalSearchMap = function (leafletMap) {
+    map = leafletMap;
+    cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+    map.addLayer(cluster);
+    loadAreas();
+    loadMarkers(currentQuery());
+    var research = document.getElementById("map-research");
+    // Offer "search this area" only after the user moved the map.
+    function userMoved() { research.hidden = false; }
+    map.on("dragend", userMoved);
+    map.getContainer().addEventListener("wheel", userMoved, { passive: true });
+    map.getContainer().addEventListener("dblclick", userMoved);
+    map.zoomControl.getContainer().addEventListener("click", userMoved);
+    research.addEventListener("click", function () {
+      var center = map.getCenter();
+      var bounds = map.getBounds();
+      var radius = Math.min(20, Math.max(0.1, center.distanceTo(bounds.getNorthEast()) / 1000));
+      form.elements.lat.value = center.lat.toFixed(6);
+      form.elements.lng.value = center.lng.toFixed(6);
+      form.elements.near.value = "";
+      setRadius(radius);
+      research.hidden = true;
+      fitPending = false;
+      refreshKeepingView();
+    });
+  };
+
+  function setRadius(km) {
+    var select = form.elements.radius_km;
+    var value = String(Math.round(km * 10) / 10);
+    var option = Array.from(select.options).find(function (o) { return o.value === value; });
+    if (!option) {
+      option = new Option(value + "km", value);
+      select.add(option);
+    }
+    select.value = value;
+  }
+
+  function refreshKeepingView() {
+    var params = currentQuery();
+    history.pushState(null, "", config.search + "?" + params.toString());
+    var listParams = new URLSearchParams(params);
+    listParams.set("partial", "1");
+    fetch(config.search + "?" + listParams.toString(), { credentials: "same-origin" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) { results.innerHTML = html; });
+    loadMarkers(params);
+  }
+
+  form.addEventListener("change", function (event) {
+    // Typing fields wait for the submit button; choices apply at once.
+    if (event.target.type === "search" || event.target.type === "text") return;
+    refresh(true);
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (form.elements.near.value) { form.elements.lat.value = ""; form.elements.lng.value = ""; }
+    refresh(true);
+  });
+  window.addEventListener("popstate", function () { location.reload(); });
+
+  var locate = document.getElementById("locate");
+  var status = document.getElementById("locate-status");
+  if (navigator.geolocation) {
+    locate.hidden = false;
+    locate.addEventListener("click", function () {
+      status.textContent = status.dataset.working;
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        form.elements.lat.value = pos.coords.latitude.toFixed(6);
+        form.elements.lng.value = pos.coords.longitude.toFixed(6);
+        form.elements.near.value = "";
+        if (form.elements.sort) form.elements.sort.value = "distance";
+        status.textContent = status.dataset.done;
+        refresh(true);
+      }, function () {
+        status.textContent = status.dataset.failed;
+      }, { timeout: 10000, maximumAge: 60000 });
+    });
+  }
+})();
