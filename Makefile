@@ -18,8 +18,13 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	python3 -m venv .tools
 	.tools/bin/pip install --quiet "uv==0.13.9"
 
-system-deps:
+system-deps: node_modules/.installed
 	@bash scripts/system-deps.sh
+
+# axe-core for the accessibility checks of the browser tests.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 run: install
 	$(PY) manage.py migrate --noinput

@@ -47,7 +47,7 @@
     cluster.addLayers(markers);
     map.getContainer().setAttribute("data-marker-count", String(markers.length));
     if (fitPending && markers.length) {
-      map.fitBounds(cluster.getBounds(), { padding: [24, 24], maxZoom: 16 });
+      map.fitBounds(cluster.getBounds(), { padding: [24, 24], maxZoom: 16, animate: false });
       fitPending = false;
     }
   }
@@ -102,7 +102,9 @@
 
   window.portalSearchMap = function (leafletMap) {
     map = leafletMap;
-    cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+    cluster = L.markerClusterGroup({
+      showCoverageOnHover: false, maxClusterRadius: 50, disableClusteringAtZoom: 17,
+    });
     map.addLayer(cluster);
     loadAreas();
     loadMarkers(currentQuery());

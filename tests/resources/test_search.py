@@ -10,7 +10,7 @@ from tests.conftest import make_resource
 
 def listed_names(response) -> list[str]:
     html = response.content.decode()
-    return re.findall(r'<h2 class="result__name"><a href="[^"]+">([^<]+)</a>', html)
+    return re.findall(r'<h[23] class="result__name"><a href="[^"]+">([^<]+)</a>', html)
 
 
 def test_anonymous_search_never_lists_a_staff_only_resource(client, public_salon, staff_only_cafe):

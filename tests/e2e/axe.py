@@ -1,0 +1,32 @@
+"""axe-core accessibility checks inside a Playwright page."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def assert_accessible(page, *, exclude: tuple[str, ...] = ()) -> None:
+    """Fail with the list of violations axe-core finds (WCAG 2.1 A and AA)."""
+    if not AXE_JS.exists():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core is missing: `make test` installs it with npm ci")
+        pytest.skip("axe-core is not installed (npm ci)")
+    page.add_script_tag(path=str(AXE_JS))
+    context = {"include": [["html"]], "exclude": [[s] for s in exclude]} if exclude else None
+    result = page.evaluate(
+        """async (context) => await axe.run(context || document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+        })""",
+        context,
+    )
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + ", ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+    assert not violations, "\n".join(violations)

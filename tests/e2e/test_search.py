@@ -1,0 +1,192 @@
+"""Residents and care managers search, in a real browser."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from portal.geo import reset_locator
+from portal.models import AddressPoint
+from resources.models import Category, Resource, ScheduleRule
+from tests.conftest import PASSWORD, make_resource
+from tests.e2e.axe import assert_accessible
+
+
+@pytest.fixture
+def city(areas, city_staff, care_manager):
+    """北区 with a handful of resources around 梅田, one of them staff-only."""
+    exercise = Category.objects.get(code="exercise")
+    social = Category.objects.get(code="social")
+    shopping = Category.objects.get(code="shopping")
+    AddressPoint.objects.create(
+        code="27127001001", city="大阪市", ward="北区", name="梅田１丁目",
+        lat=34.700, lng=135.495, area=areas["kita1"],
+    )
+    AddressPoint.objects.create(
+        code="27127002001", city="大阪市", ward="北区", name="中崎西２丁目",
+        lat=34.730, lng=135.515, area=areas["kita2"],
+    )
+    reset_locator()
+    taiso = make_resource(
+        name="いきいき百歳体操 梅田会場", kana="いきいきひゃくさいたいそう うめだかいじょう",
+        resource_type=Resource.Type.EXERCISE, lat=34.701, lng=135.496, fee_free=True,
+        categories=[exercise], address="大阪市北区梅田1丁目3-1",
+    )
+    ScheduleRule.objects.create(
+        resource=taiso, kind="weekly", weekdays="TU", opens_at=time(10), closes_at=time(11)
+    )
+    salon = make_resource(
+        name="ひまわりふれあいサロン", kana="ひまわりふれあいさろん", lat=34.705, lng=135.499,
+        categories=[social], fee_amount=100, address="大阪市北区梅田1丁目8-2",
+    )
+    ScheduleRule.objects.create(
+        resource=salon, kind="monthly_nth", weekdays="WE", weeks_of_month="1,3",
+        opens_at=time(13, 30), closes_at=time(15),
+    )
+    make_resource(
+        name="買い物支援 あおぞら号", kana="かいものしえん あおぞらごう",
+        resource_type=Resource.Type.LIFE_SUPPORT, lat=34.731, lng=135.516,
+        categories=[shopping], address="大阪市北区中崎西2丁目1-1",
+    )
+    # Several resources close together, so that the map clusters them when zoomed out.
+    for n in range(6):
+        make_resource(
+            name=f"囲碁の会 その{n + 1}", kana=f"いごのかい その{n + 1}",
+            resource_type=Resource.Type.HOBBY, lat=34.7102 + n * 0.0004, lng=135.5051,
+            categories=[social],
+        )
+    make_resource(
+        name="準備中の認知症カフェ", kana="じゅんびちゅうのにんちしょうかふぇ",
+        resource_type=Resource.Type.DEMENTIA_CAFE, visibility=Resource.Visibility.STAFF,
+        lat=34.702, lng=135.497, contact_person="山田 花子", categories=[social],
+    )
+    return areas
+
+
+def result_names(page: Page) -> list[str]:
+    return page.locator(".result__name a").all_inner_texts()
+
+
+def search(page: Page, live_server, query: str) -> None:
+    page.goto(live_server.url + "/resources/")
+    page.get_by_label("ことばで探す").fill(query)
+    page.get_by_role("button", name="探す", exact=True).click()
+
+
+@pytest.mark.parametrize("query", ["体操", "たいそう", "ﾀｲｿｳ", "タイソウ"])
+def test_a_keyword_in_any_kana_finds_the_exercise_class(page: Page, live_server, city, query):
+    search(page, live_server, query)
+    expect(page.locator(".result-count")).to_contain_text("1件")
+    assert result_names(page) == ["いきいき百歳体操 梅田会場"]
+    expect(page).to_have_url(re.compile(r"q="))
+
+
+def test_half_width_katakana_finds_the_salon(page: Page, live_server, city):
+    search(page, live_server, "ｻﾛﾝ")
+    expect(page.locator(".result__name")).to_have_text(["ひまわりふれあいサロン"])
+
+
+def test_the_list_works_without_javascript(browser, live_server, city):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/resources/?q=%E3%81%95%E3%82%8D%E3%82%93")
+    expect(page.locator(".result__name")).to_have_text(["ひまわりふれあいサロン"])
+    page.get_by_label("ことばで探す").fill("囲碁")
+    page.get_by_role("button", name="探す", exact=True).click()
+    expect(page.locator(".result-count")).to_contain_text("6件")
+    context.close()
+
+
+def test_filters_update_the_list_and_the_map_together(page: Page, live_server, city):
+    page.goto(live_server.url + "/resources/")
+    map_box = page.locator("#resource-map")
+    expect(map_box).to_have_attribute("data-marker-count", "9")
+    page.locator("summary", has_text="条件をしぼる").click()
+    page.get_by_label("火", exact=True).check()
+    expect(page.locator(".result-count")).to_contain_text("1件")
+    expect(map_box).to_have_attribute("data-marker-count", "1")
+    assert result_names(page) == ["いきいき百歳体操 梅田会場"]
+    # The URL keeps the search, so it can be shared and bookmarked.
+    expect(page).to_have_url(re.compile(r"weekday=TU"))
+    page.reload()
+    assert result_names(page) == ["いきいき百歳体操 梅田会場"]
+    # Removing the chip brings everything back.
+    page.get_by_role("link", name="条件「火曜」を外す").click()
+    expect(page.locator(".result-count")).to_contain_text("9件")
+
+
+def test_the_map_clusters_markers_when_zoomed_out(page: Page, live_server, city):
+    page.goto(live_server.url + "/resources/")
+    expect(page.locator("#resource-map")).to_have_attribute("data-marker-count", "9")
+    page.evaluate("window['leafletmapresource-map'].setZoom(11, {animate: false})")
+    expect(page.locator(".marker-cluster").first).to_be_visible()
+    page.evaluate("window['leafletmapresource-map'].setView([34.7112, 135.5051], 18, {animate: false})")
+    expect(page.locator(".marker-cluster")).to_have_count(0)
+    expect(page.locator("path.leaflet-interactive").first).to_be_visible()
+
+
+def test_a_typed_chome_finds_what_is_near_sorted_by_distance(page: Page, live_server, city):
+    page.goto(live_server.url + "/resources/")
+    page.get_by_label("場所の近くで探す（町名・住所）").fill("梅田1丁目")
+    page.get_by_role("button", name="探す", exact=True).click()
+    expect(page.locator(".chip").first).to_contain_text("梅田1丁目から1km以内")
+    names = result_names(page)
+    assert names[:2] == ["いきいき百歳体操 梅田会場", "ひまわりふれあいサロン"]
+    assert "買い物支援 あおぞら号" not in names
+    expect(page.locator(".result__distance").first).to_contain_text("徒歩")
+
+
+def test_opening_a_result_shows_its_detail_page(page: Page, live_server, city):
+    search(page, live_server, "サロン")
+    page.get_by_role("link", name="ひまわりふれあいサロン").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ひまわりふれあいサロン")
+    expect(page.locator(".facts")).to_contain_text("第1・3水曜 13:30〜15:00")
+    expect(page.locator(".facts")).to_contain_text("100円")
+    expect(page.locator("#detail-map path.leaflet-interactive")).to_have_count(1)
+    expect(page.get_by_role("heading", name="近くの地域資源")).to_be_visible()
+
+
+def test_a_care_manager_sees_staff_only_resources_that_a_resident_does_not(
+    page: Page, live_server, city
+):
+    search(page, live_server, "カフェ")
+    expect(page.locator(".result-count")).to_contain_text("0件")
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("ユーザー名").fill("caremanager")
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    search(page, live_server, "カフェ")
+    expect(page.locator(".result__name")).to_contain_text(["準備中の認知症カフェ"])
+    page.get_by_role("link", name="準備中の認知症カフェ").click()
+    expect(page.locator(".staff-only")).to_contain_text("山田 花子")
+
+
+def test_search_and_detail_pages_are_accessible(page: Page, live_server, city):
+    page.goto(live_server.url + "/resources/?q=%E4%BD%93%E6%93%8D")
+    expect(page.locator("#resource-map")).to_have_attribute("data-marker-count", "1")
+    # Map tiles come from outside and are not part of the page's own markup.
+    assert_accessible(page, exclude=(".leaflet-tile-pane",))
+    page.get_by_role("link", name="いきいき百歳体操 梅田会場").click()
+    assert_accessible(page, exclude=(".leaflet-tile-pane",))
+    page.goto(live_server.url + "/")
+    assert_accessible(page)
+
+
+def test_on_a_phone_the_search_is_usable_with_big_targets(browser, live_server, city):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/resources/?view=map")
+    button = page.get_by_role("button", name="探す", exact=True)
+    box = button.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44
+    # Nothing is wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The map comes first when asked for it.
+    map_top = page.locator("#resource-map").bounding_box()["y"]
+    list_top = page.locator("#results").bounding_box()["y"]
+    assert map_top < list_top
+    context.close()
