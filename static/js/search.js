@@ -32,8 +32,27 @@
     return box;
   }
 
+  var pointLayer = null;
+
+  function showSearchPoint() {
+    if (!map) return;
+    if (pointLayer) { map.removeLayer(pointLayer); pointLayer = null; }
+    var head = results.querySelector(".results-head");
+    if (!head || !head.dataset.pointLat) return;
+    var centre = [parseFloat(head.dataset.pointLat), parseFloat(head.dataset.pointLng)];
+    pointLayer = L.layerGroup([
+      L.circle(centre, {
+        radius: parseFloat(head.dataset.radiusKm) * 1000, color: "#c0392b", weight: 2,
+        fill: false, dashArray: "6 6", interactive: false,
+      }),
+      L.circleMarker(centre, { radius: 7, color: "#ffffff", weight: 3, fillColor: "#c0392b", fillOpacity: 1 })
+        .bindTooltip(head.dataset.pointLabel),
+    ]).addTo(map);
+  }
+
   function showMarkers(data) {
     if (!map) return;
+    showSearchPoint();
     cluster.clearLayers();
     var markers = data.features.map(function (f) {
       var c = f.geometry.coordinates;
@@ -96,6 +115,7 @@
       .then(function (html) {
         results.innerHTML = html;
         results.removeAttribute("aria-busy");
+        showSearchPoint();
       });
     loadMarkers(params);
   }
@@ -147,7 +167,7 @@
     listParams.set("partial", "1");
     fetch(config.search + "?" + listParams.toString(), { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
-      .then(function (html) { results.innerHTML = html; });
+      .then(function (html) { results.innerHTML = html; showSearchPoint(); });
     loadMarkers(params);
   }
 
