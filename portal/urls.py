@@ -13,6 +13,11 @@ urlpatterns = [
     path("settings/text-size/", views.text_size, name="text_size"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("staff/", views.staff_home, name="staff_home"),
     path("resources/", include("resources.urls")),
+    # Printing (PDF lists, sheets, area maps) and data in/out (imports, exports,
+    # HSDS API) keep their own URL modules; their paths are absolute.
+    path("", include("resources.print_urls")),
+    path("", include("resources.io_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,15 +1,21 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.access import resources_visible_to
+from portal.access import (
+    areas_editable_by,
+    can_see_staff_only,
+    is_city_staff,
+    resources_visible_to,
+)
 from portal.context_processors import TEXT_SIZE_COOKIE
 from portal.forms import LoginForm
 from portal.models import Area
@@ -53,6 +59,22 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": children,
             "by_type": [(type_labels[row["resource_type"]], row["n"]) for row in by_type],
             "total": sum(row["n"] for row in by_type),
+        },
+    )
+
+
+@login_required
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """The staff entry page: what this user's role can do, in one place."""
+    if not can_see_staff_only(request.user):
+        raise Http404
+    return render(
+        request,
+        "portal/staff_home.html",
+        {
+            "editable_areas": areas_editable_by(request.user).select_related("parent"),
+            "is_city_staff": is_city_staff(request.user),
         },
     )
 

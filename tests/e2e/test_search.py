@@ -22,46 +22,82 @@ def city(areas, city_staff, care_manager):
     social = Category.objects.get(code="social")
     shopping = Category.objects.get(code="shopping")
     AddressPoint.objects.create(
-        code="27127001001", city="大阪市", ward="北区", name="梅田１丁目",
-        lat=34.700, lng=135.495, area=areas["kita1"],
+        code="27127001001",
+        city="大阪市",
+        ward="北区",
+        name="梅田１丁目",
+        lat=34.700,
+        lng=135.495,
+        area=areas["kita1"],
     )
     AddressPoint.objects.create(
-        code="27127002001", city="大阪市", ward="北区", name="中崎西２丁目",
-        lat=34.730, lng=135.515, area=areas["kita2"],
+        code="27127002001",
+        city="大阪市",
+        ward="北区",
+        name="中崎西２丁目",
+        lat=34.730,
+        lng=135.515,
+        area=areas["kita2"],
     )
     reset_locator()
     taiso = make_resource(
-        name="いきいき百歳体操 梅田会場", kana="いきいきひゃくさいたいそう うめだかいじょう",
-        resource_type=Resource.Type.EXERCISE, lat=34.701, lng=135.496, fee_free=True,
-        categories=[exercise], address="大阪市北区梅田1丁目3-1",
+        name="いきいき百歳体操 梅田会場",
+        kana="いきいきひゃくさいたいそう うめだかいじょう",
+        resource_type=Resource.Type.EXERCISE,
+        lat=34.701,
+        lng=135.496,
+        fee_free=True,
+        categories=[exercise],
+        address="大阪市北区梅田1丁目3-1",
     )
     ScheduleRule.objects.create(
         resource=taiso, kind="weekly", weekdays="TU", opens_at=time(10), closes_at=time(11)
     )
     salon = make_resource(
-        name="ひまわりふれあいサロン", kana="ひまわりふれあいさろん", lat=34.705, lng=135.499,
-        categories=[social], fee_amount=100, address="大阪市北区梅田1丁目8-2",
+        name="ひまわりふれあいサロン",
+        kana="ひまわりふれあいさろん",
+        lat=34.705,
+        lng=135.499,
+        categories=[social],
+        fee_amount=100,
+        address="大阪市北区梅田1丁目8-2",
     )
     ScheduleRule.objects.create(
-        resource=salon, kind="monthly_nth", weekdays="WE", weeks_of_month="1,3",
-        opens_at=time(13, 30), closes_at=time(15),
+        resource=salon,
+        kind="monthly_nth",
+        weekdays="WE",
+        weeks_of_month="1,3",
+        opens_at=time(13, 30),
+        closes_at=time(15),
     )
     make_resource(
-        name="買い物支援 あおぞら号", kana="かいものしえん あおぞらごう",
-        resource_type=Resource.Type.LIFE_SUPPORT, lat=34.731, lng=135.516,
-        categories=[shopping], address="大阪市北区中崎西2丁目1-1",
+        name="買い物支援 あおぞら号",
+        kana="かいものしえん あおぞらごう",
+        resource_type=Resource.Type.LIFE_SUPPORT,
+        lat=34.731,
+        lng=135.516,
+        categories=[shopping],
+        address="大阪市北区中崎西2丁目1-1",
     )
     # Several resources close together, so that the map clusters them when zoomed out.
     for n in range(6):
         make_resource(
-            name=f"囲碁の会 その{n + 1}", kana=f"いごのかい その{n + 1}",
-            resource_type=Resource.Type.HOBBY, lat=34.7102 + n * 0.0004, lng=135.5051,
+            name=f"囲碁の会 その{n + 1}",
+            kana=f"いごのかい その{n + 1}",
+            resource_type=Resource.Type.HOBBY,
+            lat=34.7102 + n * 0.0004,
+            lng=135.5051,
             categories=[social],
         )
     make_resource(
-        name="準備中の認知症カフェ", kana="じゅんびちゅうのにんちしょうかふぇ",
-        resource_type=Resource.Type.DEMENTIA_CAFE, visibility=Resource.Visibility.STAFF,
-        lat=34.702, lng=135.497, contact_person="山田 花子", categories=[social],
+        name="準備中の認知症カフェ",
+        kana="じゅんびちゅうのにんちしょうかふぇ",
+        resource_type=Resource.Type.DEMENTIA_CAFE,
+        visibility=Resource.Visibility.STAFF,
+        lat=34.702,
+        lng=135.497,
+        contact_person="山田 花子",
+        categories=[social],
     )
     return areas
 
@@ -123,7 +159,9 @@ def test_the_map_clusters_markers_when_zoomed_out(page: Page, live_server, city)
     expect(page.locator("#resource-map")).to_have_attribute("data-marker-count", "9")
     page.evaluate("window['leafletmapresource-map'].setZoom(11, {animate: false})")
     expect(page.locator(".marker-cluster").first).to_be_visible()
-    page.evaluate("window['leafletmapresource-map'].setView([34.7112, 135.5051], 18, {animate: false})")
+    page.evaluate(
+        "window['leafletmapresource-map'].setView([34.7112, 135.5051], 18, {animate: false})"
+    )
     expect(page.locator(".marker-cluster")).to_have_count(0)
     expect(page.locator("path.leaflet-interactive").first).to_be_visible()
 

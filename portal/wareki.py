@@ -1,0 +1,144 @@
+"""和暦 (Japanese era) dates and 年度 (fiscal years, April to March).
+
+``format_date`` writes 令和8年11月22日; ``parse_date`` reads the ways legacy
+spreadsheets write dates: 平成30年3月, H30.3.1, 平成31年5月1日, 令和元年,
+2021/12/01, R4.4 …; ``parse_fiscal_year`` reads 令和4年度 or 2022年度.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    letter: str
+    start: date
+    last_year: int | None  # the era's last year number; None while it lasts
+
+    def to_gregorian(self, year: int) -> int:
+        return self.start.year + year - 1
+
+
+ERAS = (
+    Era("令和", "R", date(2019, 5, 1), None),
+    Era("平成", "H", date(1989, 1, 8), 31),
+    Era("昭和", "S", date(1926, 12, 25), 64),
+    Era("大正", "T", date(1912, 7, 30), 15),
+    Era("明治", "M", date(1868, 1, 25), 45),
+)
+_BY_NAME = {era.name: era for era in ERAS} | {era.letter: era for era in ERAS}
+
+
+class WarekiError(ValueError):
+    """A date that cannot be read; the message is Japanese and names the value."""
+
+
+def era_of(day: date) -> Era:
+    for era in ERAS:
+        if day >= era.start:
+            return era
+    raise WarekiError(f"{day.isoformat()} は明治より前の日付です。")
+
+
+def format_date(day: date, *, with_weekday: bool = False) -> str:
+    """令和8年11月22日 (元年 for the first year)."""
+    era = era_of(day)
+    year = day.year - era.start.year + 1
+    text = f"{era.name}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+    if with_weekday:
+        text += f"（{'月火水木金土日'[day.weekday()]}）"
+    return text
+
+
+def format_both(day: date) -> str:
+    """令和8年（2026年）11月22日: what printed documents show."""
+    era = era_of(day)
+    year = day.year - era.start.year + 1
+    return f"{era.name}{'元' if year == 1 else year}年（{day.year}年）{day.month}月{day.day}日"
+
+
+def fiscal_year_of(day: date) -> int:
+    """The 年度 a day belongs to: 2025-03-31 is in 2024年度."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def format_fiscal_year(year: int) -> str:
+    """2022 -> 令和4年度."""
+    # 2019年度 is 令和元年度: a fiscal year takes the era in force for most of it.
+    era = era_of(date(year, 5, 1))
+    number = year - era.start.year + 1
+    return f"{era.name}{'元' if number == 1 else number}年度"
+
+
+_ERA_DATE = re.compile(
+    r"^(?P<era>令和|平成|昭和|大正|明治|[RHSTM])\.?\s*(?P<year>元|\d{1,2})\s*[年./-]?\s*"
+    r"(?:(?P<month>\d{1,2})\s*[月./-]?\s*(?:(?P<day>\d{1,2})\s*日?)?)?$",
+    re.IGNORECASE,
+)
+_WESTERN_DATE = re.compile(
+    r"^(?P<year>\d{4})\s*[年./-]\s*(?P<month>\d{1,2})\s*(?:[月./-]\s*(?:(?P<day>\d{1,2})\s*日?)?)?$"
+)
+_FISCAL = re.compile(
+    r"^(?:(?P<era>令和|平成|昭和|[RHS])\.?\s*(?P<year>元|\d{1,2})|(?P<western>\d{4}))\s*年度$"
+)
+
+
+def _clean(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def _era_year(era_text: str, year_text: str, original: str) -> int:
+    era = _BY_NAME[era_text.upper() if len(era_text) == 1 else era_text]
+    number = 1 if year_text == "元" else int(year_text)
+    if number < 1:
+        raise WarekiError(f"「{original}」: {era.name}{number}年はありません。")
+    if era.last_year is not None and number > era.last_year:
+        raise WarekiError(
+            f"「{original}」: {era.name}{number}年はありません（{era.name}は{era.last_year}年まで）。"
+        )
+    return era.to_gregorian(number)
+
+
+def parse_date(text: str) -> date:
+    """A date from 和暦 or 西暦 text; a month without a day means its first day."""
+    cleaned = _clean(text)
+    if not cleaned:
+        raise WarekiError("日付が空です。")
+    match = _ERA_DATE.match(cleaned)
+    if match:
+        year = _era_year(match["era"], match["year"], text)
+    else:
+        match = _WESTERN_DATE.match(cleaned)
+        if not match:
+            raise WarekiError(
+                f"「{text}」を日付として読み取れません（例: 令和4年4月1日、2022/4/1）。"
+            )
+        year = int(match["year"])
+    month = int(match["month"] or 1)
+    day = int(match["day"] or 1)
+    try:
+        result = date(year, month, day)
+    except ValueError:
+        raise WarekiError(f"「{text}」は存在しない日付です。") from None
+    era = _BY_NAME.get((match.groupdict().get("era") or "").upper()) or _BY_NAME.get(
+        match.groupdict().get("era") or ""
+    )
+    if era and not match["month"] and result < era.start:
+        return era.start  # 令和元年 alone: the era's first day
+    return result
+
+
+def parse_fiscal_year(text: str) -> int:
+    """令和4年度 / R4年度 / 2022年度 -> 2022."""
+    cleaned = _clean(text)
+    match = _FISCAL.match(cleaned)
+    if not match:
+        raise WarekiError(f"「{text}」を年度として読み取れません（例: 令和4年度、2022年度）。")
+    if match["western"]:
+        return int(match["western"])
+    return _era_year(match["era"], match["year"], text)
