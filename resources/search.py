@@ -57,6 +57,18 @@ _WEEKDAY_ALIASES = {str(label): code for code, label in WEEKDAY_LABELS.items()}
 _TIME_CODES = {"am": TimeOfDay.MORNING, "pm": TimeOfDay.AFTERNOON, "night": TimeOfDay.EVENING}
 
 
+def weekday_code(value: str) -> str:
+    """MO…SU from MO, 火, 火曜 or 火曜日."""
+    value = value.strip()
+    label = value.removesuffix("曜日").removesuffix("曜")
+    return _WEEKDAY_ALIASES.get(label, value.upper())
+
+
+def _clean_param(value: str | None, limit: int) -> str:
+    # PostgreSQL text cannot hold NUL; nothing a person types contains it.
+    return (value or "").replace("\x00", "").strip()[:limit]
+
+
 class Sort(StrEnum):
     RELEVANCE = "relevance"
     DISTANCE = "distance"
@@ -165,7 +177,7 @@ class SearchFilters:
         self.q = raw
 
     def _parse_area(self, code: str) -> None:
-        code = code.strip()
+        code = _clean_param(code, 40)
         if not code:
             return
         self.area = Area.objects.select_related("parent").filter(code=code[:32]).first()
@@ -201,7 +213,7 @@ class SearchFilters:
         codes = []
         for value in wanted:
             value = (value or "").strip()
-            code = _WEEKDAY_ALIASES.get(value.rstrip("曜日"), value.upper())
+            code = weekday_code(value)
             if code in WEEKDAY_CODES:
                 codes.append(code)
             elif value:
@@ -210,7 +222,7 @@ class SearchFilters:
 
     def _parse_point(self, params: QueryDict) -> None:
         lat_raw, lng_raw = (params.get("lat") or "").strip(), (params.get("lng") or "").strip()
-        near = (params.get("near") or "").strip()[:100]
+        near = _clean_param(params.get("near"), 100)
         if lat_raw or lng_raw:
             try:
                 lat, lng = float(lat_raw), float(lng_raw)
@@ -327,13 +339,17 @@ class SearchFilters:
         for code in self.types:
             chips.append(Chip(str(type_labels[code]), without("type", code)))
         for raw in self.params.getlist("weekday"):
-            code = _WEEKDAY_ALIASES.get(raw.rstrip("曜日"), raw.upper())
+            code = weekday_code(raw)
             if code in self.weekdays:
                 chips.append(Chip(f"{WEEKDAY_LABELS[code]}曜", without("weekday", raw)))
         for code in self.times:
             chips.append(Chip(str(_TIME_CODES[code].label), without("time", code)))
         if self.free:
             chips.append(Chip(_("無料"), without("free")))
+        if self.statuses != [Resource.Status.ACTIVE]:
+            labels = dict(Resource.Status.choices)
+            shown = "・".join(str(labels[s]) for s in self.statuses) or _("すべての状態")
+            chips.append(Chip(shown, without("status")))
         if self.point:
             chips.append(
                 Chip(

@@ -35,6 +35,7 @@ def _form_options() -> dict:
             ("night", TimeOfDay.EVENING.label),
         ],
         "sorts": [(s.value, label) for s, label in SORT_LABELS.items()],
+        "statuses": Resource.Status.choices,
     }
 
 
@@ -54,6 +55,10 @@ def search(request: HttpRequest) -> HttpResponse:
         .prefetch_related("categories", "schedules")
     )
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.GET.get("page", "1") not in ("", str(page.number)) and page.paginator.count:
+        filters.notices.append(
+            _("ページ番号が範囲外のため、%(n)dページ目を表示しています。") % {"n": page.number}
+        )
     _with_distances(page.object_list, filters)
     query = request.GET.copy()
     query.pop("page", None)

@@ -49,7 +49,11 @@ def test_a_ward_code_lists_the_resources_of_all_its_districts(client, spread):
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("27127-1", ["第1圏域のサロン"]), ("27127-2", ["第2圏域のサロン"]), ("27107-1", ["港区のサロン"])],
+    [
+        ("27127-1", ["第1圏域のサロン"]),
+        ("27127-2", ["第2圏域のサロン"]),
+        ("27107-1", ["港区のサロン"]),
+    ],
 )
 def test_a_district_code_lists_only_that_district(client, spread, code, expected):
     assert names(client, {"area": code}) == expected
@@ -108,19 +112,25 @@ def schedules(kita1) -> None:
     rule(sunday, "weekly", weekdays="SU", opens_at=time(9), closes_at=time(10))
 
 
-@pytest.mark.parametrize("value", ["MO", "mo", "月", "月曜", "月曜日"])
+@pytest.mark.parametrize(
+    "value", ["MO", "mo", "月", "月曜", "月曜日"], ids=["MO", "mo", "getsu", "getsuyo", "getsuyobi"]
+)
 def test_monday_is_accepted_as_a_code_or_in_japanese(client, schedules, value):
     assert names(client, {"weekday": value}) == ["月曜午前の体操"]
 
 
-@pytest.mark.parametrize("value", ["TU", "火"])
+@pytest.mark.parametrize("value", ["TU", "火"], ids=["TU", "ka"])
 def test_tuesday_is_accepted_as_tu_or_火(client, schedules, value):
     assert names(client, {"weekday": value}) == ["火曜午後の囲碁"]
 
 
-@pytest.mark.parametrize("value", ["SU", "日", "日曜"])
+@pytest.mark.parametrize("value", ["SU", "日", "日曜"], ids=["SU", "nichi", "nichiyo"])
 def test_sunday_is_accepted_as_su_or_in_japanese(client, schedules, value):
-    assert names(client, {"weekday": value}) == ["日曜の散歩"]
+    response = client.get("/resources/", {"weekday": value})
+
+    assert errors(response) == []
+    assert listed_names(response) == ["日曜の散歩"]
+    assert chips(response) == {"日曜": []}
 
 
 def test_a_first_and_third_wednesday_rule_is_found_on_wednesday(client, schedules):
@@ -165,16 +175,20 @@ def test_several_targets_list_resources_for_any_of_them(client, kita1):
         [("高齢者の会", "age65"), ("認知症カフェ", "dementia"), ("介護者の会", "carers")],
         strict=True,
     ):
-        make_resource(name=name, kana=kana, **IN_KITA1).targets.set(
-            [Target.objects.get(code=code)]
-        )
+        make_resource(name=name, kana=kana, **IN_KITA1).targets.set([Target.objects.get(code=code)])
 
     assert names(client, {"target": "age65"}) == ["高齢者の会"]
-    assert names(client, {"target": ["age65", "認知症の方と家族"]}) == ["高齢者の会", "認知症カフェ"]
+    assert names(client, {"target": ["age65", "認知症の方と家族"]}) == [
+        "高齢者の会",
+        "認知症カフェ",
+    ]
 
 
 def test_several_features_list_only_resources_with_all_of_them(client, kita1):
-    pickup, barrier_free = Feature.objects.get(code="pickup"), Feature.objects.get(code="barrier_free")
+    pickup, barrier_free = (
+        Feature.objects.get(code="pickup"),
+        Feature.objects.get(code="barrier_free"),
+    )
     make_resource(name="送迎とバリアフリー", kana="あ", **IN_KITA1).features.set(
         [pickup, barrier_free]
     )
@@ -197,7 +211,12 @@ def test_only_active_resources_are_listed_by_default(client, statuses):
 
 
 def test_status_all_lists_every_status(client, statuses):
-    assert names(client, {"status": "all"}) == ["活動中の会", "休止中の会", "終了した会", "準備中の会"]
+    assert names(client, {"status": "all"}) == [
+        "活動中の会",
+        "休止中の会",
+        "終了した会",
+        "準備中の会",
+    ]
 
 
 def test_a_chosen_status_lists_only_that_status(client, statuses):
@@ -220,7 +239,9 @@ def umeda(kita1) -> AddressPoint:
     return point
 
 
-@pytest.mark.parametrize("near", ["梅田1丁目", "梅田１丁目", "北区梅田一丁目", "大阪市北区梅田1丁目"])
+@pytest.mark.parametrize(
+    "near", ["梅田1丁目", "梅田１丁目", "北区梅田一丁目", "大阪市北区梅田1丁目"]
+)
 def test_a_typed_town_block_lists_what_is_within_1km_nearest_first(client, umeda, near):
     response = client.get("/resources/", {"near": near})
 
@@ -246,6 +267,17 @@ def test_a_point_and_radius_list_what_is_within_it_nearest_first(client, umeda):
     assert names(client, {"lat": "34.72", "lng": "135.49", "radius_km": "0.5"}) == [
         "2.2km先のサロン"
     ]
+
+
+def test_an_area_with_a_radius_searches_around_the_area_centre(client, minato1):
+    # 港区 第1圏域 is the square 135.43–135.47 E, 34.65–34.69 N: its centre is 34.67, 135.45.
+    make_resource(name="圏域の真ん中", lat=34.671, lng=135.45)
+    make_resource(name="圏域の隅", lat=34.652, lng=135.432)
+
+    response = client.get("/resources/", {"area": "27107-1", "radius_km": "1"})
+
+    assert listed_names(response) == ["圏域の真ん中"]
+    assert "港区 第1圏域から1km以内" in chips(response)
 
 
 def test_an_unknown_place_says_so_in_japanese(client, umeda):
@@ -284,7 +316,11 @@ def test_without_a_keyword_the_list_is_in_gojuon_order(client, to_sort):
 
 
 def test_sort_updated_lists_the_most_recently_updated_first(client, to_sort):
-    assert names(client, {"sort": "updated"}) == ["ささえあい体操", "あおぞらクラブ", "たいそうの会"]
+    assert names(client, {"sort": "updated"}) == [
+        "ささえあい体操",
+        "あおぞらクラブ",
+        "たいそうの会",
+    ]
 
 
 def test_sort_relevance_lists_name_matches_before_description_matches(client, to_sort):

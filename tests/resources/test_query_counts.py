@@ -1,0 +1,107 @@
+"""Pinned query counts: the hot pages cost the same number of queries for 30 or 60 resources.
+
+A new query here is a deliberate change: update the number and say why.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from resources.models import Category, Feature, Resource, ScheduleRule, Target
+from tests.conftest import make_resource
+from tests.resources.search_pages import listed_names, text
+
+# Filter look-ups (area, categories, targets, features), count, page, the page's
+# categories and schedules, and the form's areas, categories, targets, features.
+SEARCH_QUERIES = 12
+# Categories for the property, then the rows.
+MAP_QUERIES = 2
+# The map with area and category filters adds their two look-ups.
+MAP_FILTERED_QUERIES = 4
+# The resource, its nearby resources, the marker's category, area and its parent,
+# categories, schedules, targets and features for the page.
+DETAIL_QUERIES = 9
+
+FILTERS = {
+    "q": "サロン",
+    "area": "27127",
+    "category": "exercise",
+    "weekday": "MO",
+    "time": "am",
+    "free": "1",
+    "target": "age65",
+    "feature": "pickup",
+}
+
+
+def add_resources(count: int) -> list[Resource]:
+    """``count`` more resources that all match FILTERS, close together in 北区 第1圏域."""
+    exercise, social = Category.objects.get(code="exercise"), Category.objects.get(code="social")
+    age65 = Target.objects.get(code="age65")
+    pickup = Feature.objects.get(code="pickup")
+    first = Resource.objects.count()
+    made = []
+    for i in range(first, first + count):
+        resource = make_resource(
+            name=f"ふれあいサロン{i:03d}",
+            kana=f"ふれあいさろん{i:03d}",
+            lat=34.700 + (i % 10) * 0.0005,
+            lng=135.490 + (i // 10) * 0.0005,
+            fee_free=True,
+            categories=[exercise, social],
+        )
+        resource.targets.set([age65])
+        resource.features.set([pickup])
+        ScheduleRule.objects.create(
+            resource=resource,
+            kind="weekly",
+            weekdays="MO,TH",
+            opens_at=time(10),
+            closes_at=time(11),
+        )
+        made.append(resource)
+    return made
+
+
+def test_the_filtered_search_page_costs_the_same_queries_for_30_or_60_resources(
+    client, kita1, django_assert_num_queries
+):
+    for total in (30, 60):
+        add_resources(30)
+
+        with django_assert_num_queries(SEARCH_QUERIES):
+            first = client.get("/resources/", FILTERS)
+        with django_assert_num_queries(SEARCH_QUERIES):
+            second = client.get("/resources/", {**FILTERS, "page": "2"})
+
+        assert f"{total}件見つかりました" in text(first)
+        assert len(listed_names(first)) == 20
+        assert len(listed_names(second)) == (10 if total == 30 else 20)
+
+
+def test_the_map_data_costs_the_same_queries_for_30_or_60_features(
+    client, kita1, django_assert_num_queries
+):
+    for total in (30, 60):
+        add_resources(30)
+
+        with django_assert_num_queries(MAP_QUERIES):
+            everything = client.get("/resources/map.geojson")
+        with django_assert_num_queries(MAP_FILTERED_QUERIES):
+            filtered = client.get("/resources/map.geojson", {"area": "27127", "category": "運動"})
+
+        assert len(everything.json()["features"]) == total
+        assert len(filtered.json()["features"]) == total
+
+
+def test_the_detail_page_costs_the_same_queries_with_30_or_60_neighbours(
+    client, kita1, django_assert_num_queries
+):
+    first = add_resources(30)[0]
+    for _total in (30, 60):
+        with django_assert_num_queries(DETAIL_QUERIES):
+            response = client.get(f"/resources/{first.pk}/")
+
+        assert response.status_code == 200
+        assert text(response).count('</a> <span class="muted">') == 5  # the nearby list
+        add_resources(30)
