@@ -59,60 +59,52 @@ def schedule_summary(rules) -> tuple[int, int]:
     return days, times
 
 
-class Category(models.Model):
+class ReferenceItem(models.Model):
+    """A city-editable list entry with a stable code (used in URLs and imports)."""
+
+    code = models.SlugField(_("コード"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    sort_order = models.PositiveIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(ReferenceItem):
     """A category of the city reports (seed 000): 運動, 交流, 買い物 …"""
 
     class Group(models.TextChoices):
         PREVENTION = "prevention", _("介護予防の取組み")
         LIFE_SUPPORT = "life_support", _("生活支援サービス")
 
-    code = models.SlugField(_("コード"), max_length=32, unique=True)
-    name = models.CharField(_("名称"), max_length=50, unique=True)
     group = models.CharField(_("区分"), max_length=20, choices=Group.choices)
     color = models.CharField(
         _("地図の色"), max_length=7, default="#1f5fa8", help_text=_("#RRGGBB 形式")
     )
-    sort_order = models.PositiveIntegerField(_("表示順"), default=0)
 
-    class Meta:
+    class Meta(ReferenceItem.Meta):
         verbose_name = _("カテゴリ")
         verbose_name_plural = _("カテゴリ")
-        ordering = ["sort_order", "code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class Target(models.Model):
+class Target(ReferenceItem):
     """Who a resource is for: どなたでも, 65歳以上, 要支援, 認知症の方と家族 …"""
 
-    code = models.SlugField(_("コード"), max_length=32, unique=True)
-    name = models.CharField(_("名称"), max_length=50, unique=True)
-    sort_order = models.PositiveIntegerField(_("表示順"), default=0)
-
-    class Meta:
+    class Meta(ReferenceItem.Meta):
         verbose_name = _("対象者")
         verbose_name_plural = _("対象者")
-        ordering = ["sort_order", "code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class Feature(models.Model):
+class Feature(ReferenceItem):
     """A condition people filter by: 送迎あり, バリアフリー, 予約不要 …"""
 
-    code = models.SlugField(_("コード"), max_length=32, unique=True)
-    name = models.CharField(_("名称"), max_length=50, unique=True)
-    sort_order = models.PositiveIntegerField(_("表示順"), default=0)
-
-    class Meta:
+    class Meta(ReferenceItem.Meta):
         verbose_name = _("特徴")
         verbose_name_plural = _("特徴")
-        ordering = ["sort_order", "code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Resource(models.Model):
