@@ -245,6 +245,12 @@ class DemoBuilder:
         self.make_tier2_areas(wards)
         users = self.make_users()
         created = self.make_resources(users)
+        # Coordinators with a year of activities, and councils: their own builders.
+        from coordinators.demo import build_coordinators_demo
+        from councils.demo import build_councils_demo
+
+        build_coordinators_demo(say=self.say)
+        build_councils_demo(say=self.say)
         return {
             "areas": Area.objects.count(),
             "address_points": AddressPoint.objects.count(),

@@ -106,6 +106,7 @@ class Locator:
     tier1: dict[int, BaseGeometry] = field(default_factory=dict)
     tier2: dict[int, BaseGeometry] = field(default_factory=dict)
     centroids: dict[int, tuple[float, float, int]] = field(default_factory=dict)
+    tier1_of: dict[int, int] = field(default_factory=dict)
     wards: dict[str, list[_PointEntry]] = field(default_factory=dict)
     names: dict[str, list[_PointEntry]] = field(default_factory=dict)
 
@@ -118,8 +119,9 @@ class Locator:
 
         locator = cls()
         for area in Area.objects.only(
-            "id", "tier", "boundary", "centroid_lat", "centroid_lng"
+            "id", "tier", "parent_id", "boundary", "centroid_lat", "centroid_lng"
         ).iterator():
+            locator.tier1_of[area.id] = area.parent_id if area.tier == 2 else area.id
             if area.boundary:
                 geom = shape_of(area.boundary)
                 shapely.prepare(geom)

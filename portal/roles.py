@@ -17,6 +17,16 @@ ADMIN_PERMISSIONS = {
         "resources.category": ("view", "add", "change"),
         "resources.target": ("view", "add", "change"),
         "resources.feature": ("view", "add", "change"),
+        # Coordinators record activities and councils on the staff pages,
+        # scoped by area; the admin (no area scoping) is for city staff.
+        "coordinators.affiliation": ("view", "add", "change", "delete"),
+        "coordinators.coordinator": ("view", "add", "change", "delete"),
+        "coordinators.activity": ("view", "change", "delete"),
+        "councils.council": ("view", "add", "change", "delete"),
+        "councils.councilmember": ("view", "add", "change", "delete"),
+        "councils.meeting": ("view", "change", "delete"),
+        "councils.meetingattachment": ("view", "delete"),
+        "councils.regionalissue": ("view", "change", "delete"),
     },
     GROUP_COORDINATOR: {
         "resources.resource": ("view", "add", "change"),

@@ -14,6 +14,9 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", views.staff_home, name="staff_home"),
+    path("staff/", include("coordinators.urls")),
+    path("staff/councils/", include("councils.urls")),
+    path("staff/reports/", include("coordinators.report_urls")),
     path("resources/", include("resources.urls")),
     # Printing (PDF lists, sheets, area maps) and data in/out (imports, exports,
     # HSDS API) keep their own URL modules; their paths are absolute.

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.models import LAT_VALIDATORS, LNG_VALIDATORS, Area
 from portal.text import normalize
+from resources.fields import BigramVectorField
 
 WEEKDAYS = (
     ("MO", _("月")),
@@ -261,7 +262,7 @@ class Resource(models.Model):
     # Derived on save (resources.services.resource_prepare), for search.
     search_text = models.TextField(_("検索用テキスト"), blank=True, editable=False)
     name_text = models.CharField(_("検索用の名称"), max_length=600, blank=True, editable=False)
-    search_bigrams = models.TextField(_("検索用の2文字索引"), blank=True, editable=False)
+    search_bigrams = BigramVectorField(_("検索用の2文字索引"), blank=True, editable=False)
     schedule_days = models.PositiveSmallIntegerField(_("開催曜日"), default=0, editable=False)
     schedule_times = models.PositiveSmallIntegerField(_("開催時間帯"), default=0, editable=False)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
@@ -289,6 +290,23 @@ class Resource(models.Model):
             models.Index(fields=["lat", "lng"]),
             models.Index(fields=["visibility", "status"]),
             models.Index(fields=["-updated_at"]),
+            # What anonymous searches read most: public, active resources in
+            # 五十音 order, by fee and weekday, and by place.
+            models.Index(
+                fields=["kana", "name", "id"],
+                condition=models.Q(visibility="public", status="active"),
+                name="resource_public_kana",
+            ),
+            models.Index(
+                fields=["fee_free", "schedule_days"],
+                condition=models.Q(visibility="public", status="active"),
+                name="resource_public_fee_days",
+            ),
+            models.Index(
+                fields=["lat", "lng"],
+                condition=models.Q(visibility="public", status="active"),
+                name="resource_public_latlng",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,6 +1,13 @@
 """URLs of the printing pages (included at the site root by portal/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from resources import printing
 
 app_name = "printing"
-urlpatterns: list = []
+urlpatterns = [
+    path("resources/print.pdf", printing.list_pdf, name="list_pdf"),
+    path("resources/<int:pk>/sheet.pdf", printing.sheet_pdf, name="sheet_pdf"),
+    path("areas/<slug:code>/map.pdf", printing.area_map_pdf, name="area_map_pdf"),
+    path("staff/booklet/", printing.booklet, name="booklet"),
+]

@@ -15,7 +15,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -400,7 +402,7 @@ def keyword_condition(needle: str):
     """A WHERE condition for resources whose normalised text contains ``needle``."""
     if connection.vendor == "postgresql" and len(needle) >= 2:
         return RawSQL(
-            '("resources_resource"."search_bigrams"::tsvector @@ %s::tsquery)',
+            '("resources_resource"."search_bigrams" @@ %s::tsquery)',
             [bigram_phrase(needle)],
             output_field=BooleanField(),
         )
@@ -495,5 +497,23 @@ def resource_search(*, fetched_by, filters: SearchFilters) -> QuerySet[Resource]
     elif filters.sort is Sort.UPDATED:
         order = ["-updated_at", "pk"]
     else:
-        order = ["kana", "name", "pk"]
-    return resources.order_by(*order)
+        order = KANA_ORDER
+    # The derived search columns are large and never shown.
+    return resources.defer("search_text", "search_bigrams").order_by(*order)
+
+
+KANA_ORDER = ["kana", "name", "pk"]
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows: past that, "1,000件以上" is all a reader
+    needs, and an exact count of a 16,000-row match would cost more than the page."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > COUNT_CAP

@@ -48,7 +48,10 @@ def resource_prepare(resource: Resource) -> None:
 def _tier1_id(area_id: int | None) -> int | None:
     if area_id is None:
         return None
-    from portal.models import Area
+    known = locator().tier1_of.get(area_id)
+    if known is not None:
+        return known
+    from portal.models import Area  # an area newer than the in-memory locator
 
     tier, parent_id = Area.objects.values_list("tier", "parent_id").get(pk=area_id)
     return parent_id if tier == Area.Tier.DISTRICT else area_id

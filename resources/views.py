@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,7 +12,15 @@ from portal.access import can_see_staff_only, resource_for_user, resources_visib
 from portal.geo import walking_minutes
 from portal.models import Area
 from resources.models import WEEKDAYS, Category, Feature, Resource, Target, TimeOfDay
-from resources.search import SORT_LABELS, SearchFilters, Sort, distance_expression, resource_search
+from resources.search import (
+    KANA_ORDER,
+    SORT_LABELS,
+    CappedPaginator,
+    SearchFilters,
+    Sort,
+    distance_expression,
+    resource_search,
+)
 
 PAGE_SIZE = 20
 MAP_FEATURE_LIMIT = 5000
@@ -23,7 +29,9 @@ NEARBY_COUNT = 5
 
 def _form_options() -> dict:
     return {
-        "areas": Area.objects.select_related("parent").order_by("tier", "sort_order", "code"),
+        "areas": Area.objects.select_related("parent")
+        .only("code", "name", "tier", "parent__name")
+        .order_by("tier", "sort_order", "code"),
         "categories": Category.objects.all(),
         "targets": Target.objects.all(),
         "features": Feature.objects.all(),
@@ -52,9 +60,15 @@ def search(request: HttpRequest) -> HttpResponse:
     results = (
         resource_search(fetched_by=request.user, filters=filters)
         .select_related("area", "area__parent")
+        .defer("area__boundary", "area__parent__boundary")
         .prefetch_related("categories", "schedules")
     )
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(results, PAGE_SIZE)
+    if paginator.is_capped and filters.sort is Sort.RELEVANCE:
+        # Ranking thousands of matches is slow and says little: 五十音順.
+        paginator.object_list = results.order_by(*KANA_ORDER)
+        filters.notices.append(_("見つかった件数が多いため、五十音順で表示しています。"))
+    page = paginator.get_page(request.GET.get("page"))
     if request.GET.get("page", "1") not in ("", str(page.number)) and page.paginator.count:
         filters.notices.append(
             _("ページ番号が範囲外のため、%(n)dページ目を表示しています。") % {"n": page.number}
@@ -96,25 +110,27 @@ def search(request: HttpRequest) -> HttpResponse:
 def map_geojson(request: HttpRequest) -> JsonResponse:
     """The search's results as GeoJSON points: same filters, same access policy."""
     filters = SearchFilters.from_query(request.GET)
-    first_category = Subquery(
-        Resource.categories.through.objects.filter(resource_id=OuterRef("pk"))
-        .order_by("category__sort_order", "category_id")
-        .values("category_id")[:1]
-    )
-    rows = (
-        resource_search(fetched_by=request.user, filters=filters)
-        .exclude(lat=None)
-        .annotate(first_category=first_category)
-        .values_list("pk", "name", "lat", "lng", "resource_type", "visibility", "first_category")[
-            :MAP_FEATURE_LIMIT
-        ]
+    matches = resource_search(fetched_by=request.user, filters=filters).exclude(lat=None)
+    rows = list(
+        matches.order_by("pk").values_list(
+            "pk", "name", "lat", "lng", "resource_type", "visibility"
+        )[:MAP_FEATURE_LIMIT]
     )
     categories = {c.pk: c for c in Category.objects.all()}
+    # Each marker takes the colour of its resource's first category, in one query.
+    first: dict[int, int] = {}
+    pairs = Resource.categories.through.objects.filter(
+        resource_id__in=matches.order_by().values("pk")
+    ).values_list("resource_id", "category_id")
+    for resource_id, category_id in pairs:
+        best = first.get(resource_id)
+        if best is None or categories[category_id].sort_order < categories[best].sort_order:
+            first[resource_id] = category_id
     type_labels = dict(Resource.Type.choices)
     detail = reverse("resources:detail", args=[0]).rstrip("0/")
     features = []
-    for pk, name, lat, lng, rtype, visibility, category_id in rows:
-        category = categories.get(category_id)
+    for pk, name, lat, lng, rtype, visibility in rows:
+        category = categories.get(first.get(pk))
         properties = {
             "id": pk,
             "name": name,

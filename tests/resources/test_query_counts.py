@@ -14,10 +14,10 @@ from tests.resources.search_pages import listed_names, text
 # Filter look-ups (area, categories, targets, features), count, page, the page's
 # categories and schedules, and the form's areas, categories, targets, features.
 SEARCH_QUERIES = 12
-# Categories for the property, then the rows.
-MAP_QUERIES = 2
+# The rows, the categories, then each row's categories (one query for all rows).
+MAP_QUERIES = 3
 # The map with area and category filters adds their two look-ups.
-MAP_FILTERED_QUERIES = 4
+MAP_FILTERED_QUERIES = 5
 # The resource, its nearby resources, the marker's category, area and its parent,
 # categories, schedules, targets and features for the page.
 DETAIL_QUERIES = 9

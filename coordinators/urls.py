@@ -1,0 +1,18 @@
+"""Staff pages of coordinators (included at /staff/ by portal/urls.py)."""
+
+from django.urls import path
+
+from coordinators import views
+
+app_name = "coordinators"
+urlpatterns = [
+    path("activities/", views.activity_list, name="activity_list"),
+    path("activities/new/", views.activity_create, name="activity_create"),
+    path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/delete/", views.activity_delete, name="activity_delete"),
+    path("resource-checks/", views.due_checks, name="due_checks"),
+    path("resource-checks/<int:pk>/", views.resource_verified, name="resource_verified"),
+    path("resource-launches/", views.launches, name="launches"),
+    path("resource-launches/<int:pk>/", views.resource_launched, name="resource_launched"),
+]

@@ -1,0 +1,709 @@
+"""Printed lists, one-page sheets and area resource maps (PDF, WeasyPrint).
+
+Every printed list comes from ``resource_search`` with the reading user, and a
+sheet from ``resource_for_user``: a PDF shows exactly what the same user sees on
+the search page, never more. Staff-only fields are printed only when asked
+(``?staff=1``) by a user who may see them; a PDF holding any staff-only data
+says 「関係者限定」 at the top of every page. ``?public=1`` narrows a staff
+user's print to public resources and fields (handouts for residents).
+
+The builders return a ``PrintDocument`` (template, context, file name), so the
+views, ``manage.py print_booklet`` and ``print_bench_figures`` render the same
+HTML through the one helper in ``portal.pdf``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.text import Truncator
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_cookie
+
+from portal.access import can_see_staff_only, resource_for_user, resources_visible_to
+from portal.models import Area
+from portal.pdf import html_to_pdf, pdf_response, safe_filename
+from portal.wareki import format_both
+from resources.models import Category, Resource
+from resources.search import SearchFilters, resource_search
+from resources.svgmap import (
+    UNCATEGORISED_COLOR,
+    AreaMap,
+    LegendEntry,
+    Marker,
+    Outline,
+    spot_map_svg,
+)
+
+# More rows than this in one request get a one-page PDF pointing to the booklet
+# command: WeasyPrint makes about 3 pages a second, and a request should not
+# take a worker for minutes. settings.PRINT_MAX_ROWS changes it.
+DEFAULT_MAX_PRINT_ROWS = 500
+SHEET_DESCRIPTION_CHARS = 360
+GROUPS = {"area": "区域", "category": "カテゴリ"}
+UNCATEGORISED = "カテゴリなし"
+NO_AREA = "区域の指定なし"
+
+# Page geometry of the map page (mm): paper size, and the map's box on it.
+PAPERS = {
+    "a4": {"label": "A4", "map_width": 281.0, "map_height": 169.0, "scale": 1.0},
+    "a3": {"label": "A3", "map_width": 404.0, "map_height": 250.0, "scale": 1.3},
+}
+
+
+# Options and rows -----------------------------------------------------------
+
+
+@dataclass
+class PrintOptions:
+    """How to print, from the query: ?large=1, ?group=area|category, ?staff=1, ?public=1, ?paper=a3."""
+
+    large: bool = False
+    group: str = ""
+    staff_fields: bool = False
+    public_only: bool = False
+    paper: str = "a4"
+
+    @classmethod
+    def from_query(cls, params: QueryDict, user) -> PrintOptions:
+        staff_user = can_see_staff_only(user)
+        public_only = params.get("public") == "1" or not staff_user
+        group = params.get("group") or ""
+        paper = (params.get("paper") or "a4").lower()
+        return cls(
+            large=params.get("large") == "1",
+            group=group if group in GROUPS else "",
+            staff_fields=staff_user and not public_only and params.get("staff") == "1",
+            public_only=public_only,
+            paper=paper if paper in PAPERS else "a4",
+        )
+
+
+@dataclass
+class PrintRow:
+    number: int
+    resource: Resource
+    category: Category | None
+    staff_only: bool
+    on_map: bool
+
+
+@dataclass
+class PrintGroup:
+    label: str
+    rows: list[PrintRow] = field(default_factory=list)
+
+
+@dataclass
+class PrintDocument:
+    """What to render: a template, its context and the file name of the PDF."""
+
+    template: str
+    context: dict
+    filename: str
+    fallback: str = "document.pdf"  # ASCII file name for old clients
+
+    def html(self, request: HttpRequest | None = None) -> str:
+        return render_to_string(self.template, self.context, request=request)
+
+    def pdf(self, request: HttpRequest | None = None) -> bytes:
+        return html_to_pdf(self.html(request))
+
+
+def max_print_rows() -> int:
+    return int(getattr(settings, "PRINT_MAX_ROWS", DEFAULT_MAX_PRINT_ROWS))
+
+
+def printable_resources(user, filters: SearchFilters, options: PrintOptions):
+    """The search's resources for ``user``, with what the printed rows read in bulk."""
+    resources = resource_search(fetched_by=user, filters=filters)
+    if options.public_only:
+        # Narrows the user's own search: a staff member's handout for residents.
+        resources = resources.filter(visibility=Resource.Visibility.PUBLIC)
+    resources = resources.select_related("area", "area__parent").prefetch_related(
+        "categories", "schedules"
+    )
+    if options.staff_fields:
+        resources = resources.select_related("supporting_coordinator", "verified_by")
+    return resources
+
+
+def _fetch(resources, limit: int | None) -> tuple[list[Resource], int | None]:
+    """The rows, or ([], total) when there are more than ``limit``."""
+    if limit is None:
+        return list(resources), None
+    rows = list(resources[: limit + 1])
+    if len(rows) > limit:
+        return [], resources.count()
+    return rows, None
+
+
+def _group_key(resource: Resource, category: Category | None, group: str) -> tuple:
+    if group == "area":
+        area = resource.area
+        if area is None:
+            return (1, 0, 0, "", NO_AREA)
+        parent_order = area.parent.sort_order if area.parent else area.sort_order
+        return (0, parent_order, area.tier, area.sort_order, area.code, area.label)
+    if category is None:
+        return (1, 0, "", UNCATEGORISED)
+    return (0, category.sort_order, category.code, category.name)
+
+
+def number_rows(resources: list[Resource], group: str = "") -> list[PrintGroup]:
+    """Numbered rows in the search's order (stable within each group when grouped)."""
+    items = []
+    for resource in resources:
+        categories = list(resource.categories.all())
+        items.append((resource, categories[0] if categories else None))
+    if group:
+        items.sort(key=lambda item: _group_key(item[0], item[1], group)[:-1])
+    groups: list[PrintGroup] = []
+    for number, (resource, category) in enumerate(items, start=1):
+        label = _group_key(resource, category, group)[-1] if group else ""
+        if not groups or groups[-1].label != label:
+            groups.append(PrintGroup(label))
+        groups[-1].rows.append(
+            PrintRow(
+                number=number,
+                resource=resource,
+                category=category,
+                staff_only=resource.is_staff_only,
+                on_map=resource.lat is not None and resource.lng is not None,
+            )
+        )
+    return groups
+
+
+def _common_context(*, title: str, options: PrintOptions) -> dict:
+    today = timezone.localdate()
+    return {
+        "title": title,
+        "printed_on": format_both(today),
+        "city_name": settings.CITY_NAME,
+        "large": options.large,
+        "staff_fields": options.staff_fields,
+        "booklet_url": reverse("printing:booklet"),
+        "max_rows": max_print_rows(),
+    }
+
+
+def _list_context(
+    *,
+    user,
+    filters: SearchFilters,
+    options: PrintOptions,
+    title: str,
+    limit: int | None,
+    map_marks: bool = False,
+) -> dict:
+    rows, too_many = _fetch(printable_resources(user, filters, options), limit)
+    groups = number_rows(rows, options.group)
+    flat = [row for g in groups for row in g.rows]
+    context = _common_context(title=title, options=options)
+    context.update(
+        groups=groups,
+        rows=flat,
+        count=len(flat),
+        grouped=bool(options.group),
+        group_label=GROUPS.get(options.group, ""),
+        errors=filters.errors,
+        notices=filters.notices,
+        too_many=too_many,
+        map_marks=map_marks,
+        unmapped=sum(1 for row in flat if not row.on_map),
+        staff_mark=options.staff_fields or any(row.staff_only for row in flat),
+    )
+    return context
+
+
+# Builders ---------------------------------------------------------------------
+
+
+def list_document(*, user, params: QueryDict, unlimited: bool = False) -> PrintDocument:
+    """The numbered list of a search: ``GET /resources/print.pdf?<filters>``."""
+    filters = SearchFilters.from_query(params)
+    options = PrintOptions.from_query(params, user)
+    title = filters.title()
+    context = _list_context(
+        user=user,
+        filters=filters,
+        options=options,
+        title=title,
+        limit=None if unlimited else max_print_rows(),
+    )
+    context["kind"] = "地域資源一覧"
+    return PrintDocument(
+        "resources/print_list.html",
+        context,
+        safe_filename(f"地域資源一覧_{title}"),
+        f"resource-list-{timezone.localdate():%Y%m%d}.pdf",
+    )
+
+
+def _outlines(area: Area) -> list[Outline]:
+    """The area, its tier-2 parts, and the areas around it (one query)."""
+    rows = list(
+        Area.objects.exclude(boundary=None).only("id", "tier", "parent_id", "name", "boundary")
+    )
+    names = {a.pk: a.name for a in rows}
+
+    def short(a: Area) -> str:
+        parent = names.get(a.parent_id, "")
+        # 北区 第1圏域 inside 北区's map reads 第1圏域.
+        return a.name[len(parent) :].strip() if parent and a.name.startswith(parent) else a.name
+
+    outlines: list[Outline] = []
+    for other in rows:
+        if other.pk == area.pk:
+            outlines.append(Outline(other.shape, "", "focus"))
+        elif area.tier == Area.Tier.CITY and other.parent_id == area.pk:
+            outlines.append(Outline(other.shape, short(other), "part"))
+        elif other.tier == area.tier:
+            label = short(other) if other.parent_id == area.parent_id else other.name
+            outlines.append(Outline(other.shape, label, "neighbour"))
+        elif (
+            area.tier == Area.Tier.DISTRICT
+            and other.tier == Area.Tier.CITY
+            and other.pk != area.parent_id
+            and not any(r.parent_id == other.pk for r in rows)
+        ):
+            # A ward without tier-2 areas still shows as a neighbour of a tier-2 map.
+            outlines.append(Outline(other.shape, other.name, "neighbour"))
+    return outlines
+
+
+def marker_shape(category: Category | None) -> str:
+    """Circles for 介護予防, squares for 生活支援サービス: two colours alike still differ."""
+    if category is None:
+        return "hollow"
+    return "square" if category.group == Category.Group.LIFE_SUPPORT else "circle"
+
+
+def _legend(rows: list[PrintRow]) -> list[LegendEntry]:
+    counts: dict[int | None, int] = {}
+    categories: dict[int | None, Category | None] = {}
+    for row in rows:
+        if not row.on_map:
+            continue
+        key = row.category.pk if row.category else None
+        counts[key] = counts.get(key, 0) + 1
+        categories[key] = row.category
+    entries = sorted(
+        counts,
+        key=lambda k: (k is None, categories[k].sort_order if categories[k] else 0, k or 0),
+    )
+    return [
+        LegendEntry(
+            categories[k].name if categories[k] else UNCATEGORISED,
+            categories[k].color if categories[k] else UNCATEGORISED_COLOR,
+            counts[k],
+            marker_shape(categories[k]),
+        )
+        for k in entries
+    ]
+
+
+def area_map_document(
+    *, user, code: str, params: QueryDict, unlimited: bool = False
+) -> PrintDocument:
+    """The area resource map: ``GET /areas/<code>/map.pdf?<filters>`` (map, then the list)."""
+    query = params.copy()
+    query["area"] = code
+    filters = SearchFilters.from_query(query)
+    area = filters.area
+    if area is None:
+        raise Http404("区域が見つかりません。")
+    options = PrintOptions.from_query(params, user)
+    others = [chip.label for chip in filters.chips() if chip.label != area.label]
+    title = f"{area.label} 地域資源マップ"
+    context = _list_context(
+        user=user,
+        filters=filters,
+        options=options,
+        title=title,
+        limit=None if unlimited else max_print_rows(),
+        map_marks=True,
+    )
+    paper = PAPERS[options.paper]
+    rows = context["rows"]
+    markers = [
+        Marker(
+            number=row.number,
+            lat=row.resource.lat,
+            lng=row.resource.lng,
+            color=row.category.color if row.category else UNCATEGORISED_COLOR,
+            label=row.resource.name,
+            shape=marker_shape(row.category),
+        )
+        for row in rows
+        if row.on_map
+    ]
+    area_map = AreaMap(
+        width=paper["map_width"],
+        height=paper["map_height"],
+        outlines=_outlines(area),
+        markers=markers,
+        legend=_legend(rows),
+        unmapped=context["unmapped"],
+        paper_scale=paper["scale"],
+        title=title,
+        note="" if rows else "この区域には条件に合う地域資源がありません。",
+    )
+    context.update(
+        kind="地域資源マップ",
+        area=area,
+        conditions="・".join(others),
+        paper=options.paper,
+        paper_label=paper["label"],
+        map_svg=area_map.svg() if not context["too_many"] else "",
+        list_title=f"{area.label} 地域資源一覧",
+    )
+    return PrintDocument(
+        "resources/print_area_map.html",
+        context,
+        safe_filename(f"地域資源マップ_{area.label}"),
+        f"resource-map-{area.code}.pdf",
+    )
+
+
+def sheet_document(*, user, pk: int, params: QueryDict) -> PrintDocument:
+    """One A4 page about one resource, for a resident: ``GET /resources/<id>/sheet.pdf``."""
+    resource = resource_for_user(user, pk)
+    options = PrintOptions.from_query(params, user)
+    if options.public_only and resource.is_staff_only and can_see_staff_only(user):
+        raise Http404("地域資源が見つかりません。")
+    categories = list(resource.categories.all())
+    category = categories[0] if categories else None
+    color = category.color if category else UNCATEGORISED_COLOR
+    map_svg = ""
+    if resource.lat is not None and resource.lng is not None:
+        outline_area = resource.area
+        outlines = _outlines(outline_area) if outline_area and outline_area.boundary else []
+        for outline in outlines:
+            if outline.kind == "focus" and outline_area:
+                outline.label = outline_area.label
+        map_svg = spot_map_svg(
+            lat=resource.lat, lng=resource.lng, color=color, outlines=outlines, width=100, height=75
+        )
+    context = _common_context(title=resource.name, options=options)
+    context.update(
+        kind="地域資源のご案内",
+        resource=resource,
+        categories=categories,
+        description=Truncator(resource.description).chars(SHEET_DESCRIPTION_CHARS),
+        schedule=resource.schedule_text(),
+        fee=resource.fee_text(),
+        targets=list(resource.targets.all()),
+        features=list(resource.features.all()),
+        verified_on=format_both(resource.verified_on) if resource.verified_on else "",
+        map_svg=map_svg,
+        staff_mark=options.staff_fields or resource.is_staff_only,
+        large=True,
+    )
+    return PrintDocument(
+        "resources/print_sheet.html",
+        context,
+        safe_filename(f"{resource.name}_ご案内"),
+        f"resource-{resource.pk}.pdf",
+    )
+
+
+# Views ------------------------------------------------------------------------
+
+
+def _respond(document: PrintDocument, request: HttpRequest) -> HttpResponse:
+    response = pdf_response(document.pdf(request), document.filename, fallback=document.fallback)
+    patch_cache_control(response, private=True, max_age=0)
+    return response
+
+
+@require_GET
+@vary_on_cookie
+def list_pdf(request: HttpRequest) -> HttpResponse:
+    return _respond(list_document(user=request.user, params=request.GET), request)
+
+
+@require_GET
+@vary_on_cookie
+def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _respond(sheet_document(user=request.user, pk=pk, params=request.GET), request)
+
+
+@require_GET
+@vary_on_cookie
+def area_map_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    document = area_map_document(user=request.user, code=code, params=request.GET)
+    return _respond(document, request)
+
+
+@login_required
+@require_GET
+def booklet(request: HttpRequest) -> HttpResponse:
+    """The staff page: each area's map and list as a PDF, public or for 関係者."""
+    if not can_see_staff_only(request.user):
+        raise Http404
+    limit = max_print_rows()
+    visible = resources_visible_to(request.user).filter(status=Resource.Status.ACTIVE)
+    public = Q(visibility=Resource.Visibility.PUBLIC)
+    by_tier1 = {
+        row["area_tier1"]: row
+        for row in visible.values("area_tier1").annotate(
+            n=Count("pk"), public=Count("pk", filter=public)
+        )
+    }
+    by_area = {
+        row["area"]: row
+        for row in visible.values("area").annotate(n=Count("pk"), public=Count("pk", filter=public))
+    }
+    entries: list[dict] = []
+    parts: dict[int, list[dict]] = {}
+    for area in Area.objects.select_related("parent").order_by("tier", "sort_order", "code"):
+        counts = (by_tier1 if area.tier == Area.Tier.CITY else by_area).get(area.pk) or {}
+        entry = {
+            "area": area,
+            "count": counts.get("n", 0),
+            "public": counts.get("public", 0),
+            "too_many": counts.get("n", 0) > limit,
+        }
+        if area.tier == Area.Tier.CITY:
+            entries.append(entry)
+        else:
+            parts.setdefault(area.parent_id, []).append(entry)
+    # Each ward followed by its tier-2 areas.
+    ordered = []
+    for entry in entries:
+        ordered += [entry, *parts.get(entry["area"].pk, [])]
+    return render(
+        request,
+        "resources/booklet.html",
+        {"entries": ordered, "max_rows": limit},
+    )
+
+
+# The booklet (manage.py print_booklet) -------------------------------------
+
+
+def booklet_viewer(*, staff: bool):
+    """Who a booklet is printed for: residents (anonymous) or city staff."""
+    if not staff:
+        return AnonymousUser()
+    from portal.models import User
+
+    # Never saved: the access policy lets superusers see everything.
+    return User(username="print_booklet", is_superuser=True)
+
+
+def booklet_areas(code: str | None = None, tier: str = "1") -> list[Area]:
+    areas = Area.objects.select_related("parent").order_by("tier", "sort_order", "code")
+    if code:
+        found = list(areas.filter(code=code))
+        if not found:
+            raise Area.DoesNotExist(code)
+        return found
+    if tier == "all":
+        wards = list(areas.filter(tier=Area.Tier.CITY))
+        parts = list(areas.filter(tier=Area.Tier.DISTRICT))
+        ordered = []
+        for ward in wards:
+            ordered.append(ward)
+            ordered += [p for p in parts if p.parent_id == ward.pk]
+        return ordered
+    return list(areas.filter(tier=int(tier)))
+
+
+def write_area_booklet(
+    area: Area, path: Path, *, user, params: QueryDict | None = None
+) -> tuple[int, int]:
+    """One area's map and list as a PDF at ``path``; (rows, bytes). No row limit."""
+    document = area_map_document(
+        user=user, code=area.code, params=params or QueryDict(), unlimited=True
+    )
+    pdf = document.pdf()
+    path.write_bytes(pdf)
+    return document.context["count"], len(pdf)
+
+
+# Figures for manage.py bench ------------------------------------------------
+
+
+def _pages(pdf: bytes) -> int | None:
+    """The page count, where pypdf (a development dependency) is installed."""
+    try:
+        import io
+
+        import pypdf
+    except ImportError:  # pragma: no cover
+        return None
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _closest_query(target: int) -> tuple[str, int]:
+    """The search query (area, category or both) whose public result count is nearest ``target``."""
+    visible = resources_visible_to(AnonymousUser()).filter(status=Resource.Status.ACTIVE)
+    candidates: list[tuple[str, int]] = [("", visible.count())]
+    codes = dict(Area.objects.values_list("pk", "code"))
+    categories = dict(Category.objects.values_list("pk", "code"))
+    for pk, n in visible.values_list("area_tier1").annotate(n=Count("pk")):
+        if pk:
+            candidates.append((f"area={codes[pk]}", n))
+    for pk, n in visible.values_list("area").annotate(n=Count("pk")):
+        if pk:
+            candidates.append((f"area={codes[pk]}", n))
+    through = Resource.categories.through.objects.filter(resource__in=visible)
+    for pk, n in through.values_list("category").annotate(n=Count("pk")):
+        candidates.append((f"category={categories[pk]}", n))
+    for ward, pk, n in through.values_list("resource__area_tier1", "category").annotate(
+        n=Count("pk")
+    ):
+        if ward:
+            candidates.append((f"area={codes[ward]}&category={categories[pk]}", n))
+    # Any of several categories, across the city: added smallest first until the
+    # count passes the target (a ~10-page list where no single area is that big).
+    anonymous = AnonymousUser()
+    chosen: list[str] = []
+    for pk, _n in sorted(
+        through.values_list("category").annotate(n=Count("pk")), key=lambda c: c[1]
+    ):
+        chosen.append(f"category={categories[pk]}")
+        query = "&".join(chosen)
+        n = resource_search(
+            fetched_by=anonymous, filters=SearchFilters.from_query(QueryDict(query))
+        ).count()
+        candidates.append((query, n))
+        if n >= target:
+            break
+    fitting = [c for c in candidates if 0 < c[1] <= max_print_rows()] or candidates
+    return min(fitting, key=lambda c: (abs(c[1] - target), len(c[0]), c[0]))
+
+
+def _timed(action, repeat: int, warmups: int = 1) -> tuple[float, float, object]:
+    """Median wall-clock and CPU seconds of ``action`` (CPU time shows what a busy
+    machine adds to the wall clock), and its last result."""
+    result = None
+    for _ in range(warmups):  # fonts loaded, templates compiled
+        result = action()
+    wall, cpu = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        result = action()
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(wall), statistics.median(cpu), result
+
+
+def print_bench_figures(
+    *,
+    repeat: int = 3,
+    warmups: int = 1,
+    booklet: bool = True,
+    booklet_areas_max: int | None = None,
+) -> dict:
+    """Seconds (median of ``repeat`` runs after ``warmups``) for DESIGN.md's PDF budgets.
+
+    Measured on the configured database, anonymously, through the views
+    (``django.test.Client``):
+
+    - ``list_100``: the list PDF of the public search whose count is nearest 100;
+    - ``bare_100``: WeasyPrint alone on the same list's HTML, in the same run;
+    - ``list_10_pages``: a list of about 10 pages;
+    - ``area_map``: the map PDF of the ward with the most resources;
+    - ``booklet``: every ward's map and list written to a temporary folder, once
+      (the first ``booklet_areas_max`` wards only, when given: at 100,000
+      resources the whole booklet takes many minutes).
+
+    Each entry has ``seconds`` (wall clock, what the budgets are about),
+    ``cpu_seconds`` (this process only), ``query`` or ``area``, ``rows`` and ``pages``;
+    ``area_map.limited`` is true when the ward has more rows than a request may
+    print (the figure is then that of the one-page message).
+    ``ratio_list_to_bare`` and ``budgets`` (seconds) are for the report.
+    """
+    from django.test import Client
+
+    client = Client()
+    figures: dict = {"repeat": repeat, "warmups": warmups}
+
+    def through_view(url: str) -> dict:
+        def get():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            return response.content
+
+        seconds, cpu, pdf = _timed(get, repeat, warmups)
+        return {
+            "seconds": round(seconds, 3),
+            "cpu_seconds": round(cpu, 3),
+            "pages": _pages(pdf),
+            "bytes": len(pdf),
+        }
+
+    query, rows = _closest_query(100)
+    url = reverse("printing:list_pdf") + (f"?{query}" if query else "")
+    figures["list_100"] = {"query": query, "rows": rows, **through_view(url)}
+
+    html = list_document(user=AnonymousUser(), params=QueryDict(query)).html()
+    seconds, cpu, _pdf = _timed(lambda: html_to_pdf(html), repeat, warmups)
+    figures["bare_100"] = {
+        "query": query,
+        "rows": rows,
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
+    }
+    figures["ratio_list_to_bare"] = round(
+        figures["list_100"]["seconds"] / max(figures["bare_100"]["seconds"], 1e-6), 2
+    )
+
+    per_page = rows / (figures["list_100"]["pages"] or max(rows / 12, 1))
+    query10, rows10 = _closest_query(round(per_page * 10))
+    url = reverse("printing:list_pdf") + (f"?{query10}" if query10 else "")
+    figures["list_10_pages"] = {"query": query10, "rows": rows10, **through_view(url)}
+
+    visible = resources_visible_to(AnonymousUser()).filter(status=Resource.Status.ACTIVE)
+    counts = dict(visible.values_list("area_tier1").annotate(n=Count("pk")))
+    ward = max(
+        Area.objects.filter(tier=Area.Tier.CITY),
+        key=lambda a: (counts.get(a.pk, 0), a.code),
+        default=None,
+    )
+    if ward is not None:
+        url = reverse("printing:area_map_pdf", args=[ward.code])
+        figures["area_map"] = {
+            "area": ward.code,
+            "label": ward.label,
+            "rows": counts.get(ward.pk, 0),
+            "limited": counts.get(ward.pk, 0) > max_print_rows(),
+            **through_view(url),
+        }
+
+    if booklet:
+        user = AnonymousUser()
+        areas = booklet_areas()[:booklet_areas_max]
+        started, started_cpu = time.perf_counter(), time.process_time()
+        total_rows = 0
+        with tempfile.TemporaryDirectory() as folder:
+            for area in areas:
+                n, _size = write_area_booklet(area, Path(folder) / f"{area.code}.pdf", user=user)
+                total_rows += n
+        figures["booklet"] = {
+            "areas": len(areas),
+            "rows": total_rows,
+            "seconds": round(time.perf_counter() - started, 3),
+            "cpu_seconds": round(time.process_time() - started_cpu, 3),
+        }
+
+    figures["budgets"] = {"list_100": 2.0, "ratio_list_to_bare": 1.5, "area_map": 3.0}
+    return figures
