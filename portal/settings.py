@@ -199,6 +199,20 @@ LEAFLET_CONFIG = {
     "NO_GLOBALS": False,
 }
 
+# The municipality's codes for open data (全国地方公共団体コード) and HSDS ids.
+LOCAL_GOVERNMENT_CODE = os.environ.get("LOCAL_GOVERNMENT_CODE", "271004")
+PREFECTURE_NAME = os.environ.get("PREFECTURE_NAME", "大阪府")
+
+# Limits and periods the city may set.
+PRINT_MAX_ROWS = envint("PRINT_MAX_ROWS", 500)  # larger prints: manage.py print_booklet
+IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+CREATION_TARGET_PER_AREA = envint("CREATION_TARGET_PER_AREA", 10)  # 地域資源の創出目標 / 区・年度
+RESOURCE_CHECK_INTERVAL_DAYS = envint("RESOURCE_CHECK_INTERVAL_DAYS", 365)
+MEETING_FUTURE_LIMIT_DAYS = envint("MEETING_FUTURE_LIMIT_DAYS", 180)
+COUNCIL_ATTACHMENT_MAX_BYTES = envint("COUNCIL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Council attachments are staff-only: stored outside MEDIA_ROOT, served by a view.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
+
 # A resource this far (km) outside its area's boundary is saved with a warning.
 AREA_MISMATCH_WARNING_KM = float(os.environ.get("AREA_MISMATCH_WARNING_KM", "1.0"))
 

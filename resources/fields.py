@@ -22,3 +22,15 @@ class BigramVectorField(models.TextField):
         if connection.vendor == "postgresql":
             return "%s::tsvector"
         return "%s"
+
+
+@BigramVectorField.register_lookup
+class PhraseMatch(models.Lookup):
+    """``search_bigrams__phrase='たい' <-> 'いそ'``: the vector matches the tsquery."""
+
+    lookup_name = "phrase"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @@ ({rhs})::tsquery", [*lhs_params, *rhs_params]

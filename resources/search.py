@@ -20,17 +20,16 @@ from functools import cached_property
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
     Exists,
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -398,14 +397,11 @@ def distance_expression(lat: float, lng: float):
     return Value(2 * EARTH_RADIUS_KM) * ASin(Least(Sqrt(a), Value(1.0)))
 
 
-def keyword_condition(needle: str):
-    """A WHERE condition for resources whose normalised text contains ``needle``."""
+def keyword_condition(needle: str) -> Q | None:
+    """The indexed condition for resources whose text contains ``needle``, where
+    there is one (PostgreSQL, two or more characters)."""
     if connection.vendor == "postgresql" and len(needle) >= 2:
-        return RawSQL(
-            '("resources_resource"."search_bigrams" @@ %s::tsquery)',
-            [bigram_phrase(needle)],
-            output_field=BooleanField(),
-        )
+        return Q(search_bigrams__phrase=bigram_phrase(needle))
     return None
 
 

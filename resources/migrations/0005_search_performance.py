@@ -13,6 +13,22 @@ def drop_expression_index(apps, schema_editor):
         schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
 
 
+def to_tsvector(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER TABLE resources_resource ALTER COLUMN search_bigrams "
+            "TYPE tsvector USING search_bigrams::tsvector"
+        )
+
+
+def to_text(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER TABLE resources_resource ALTER COLUMN search_bigrams "
+            "TYPE text USING search_bigrams::text"
+        )
+
+
 def create_column_index(apps, schema_editor):
     # The column is a real tsvector now: index it directly.
     if schema_editor.connection.vendor == "postgresql":
@@ -30,12 +46,18 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(drop_expression_index, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="resource",
-            name="search_bigrams",
-            field=resources.fields.BigramVectorField(
-                blank=True, editable=False, verbose_name="検索用の2文字索引"
-            ),
+        # Django sees text -> text and would not cast; PostgreSQL needs USING.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="resource",
+                    name="search_bigrams",
+                    field=resources.fields.BigramVectorField(
+                        blank=True, editable=False, verbose_name="検索用の2文字索引"
+                    ),
+                ),
+            ],
+            database_operations=[migrations.RunPython(to_tsvector, to_text)],
         ),
         migrations.AddIndex(
             model_name="resource",
