@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.access import areas_editable_by, is_city_staff, resources_editable_by
 from portal.widgets import LocationPickerWidget
+from resources.importing import ResourceImportExportAdminMixin
 from resources.models import Category, Feature, Resource, ScheduleRule, Target
 from resources.services import resource_prepare
 
@@ -104,7 +105,7 @@ class ResourceAdminForm(forms.ModelForm):
 
 
 @admin.register(Resource)
-class ResourceAdmin(SimpleHistoryAdmin):
+class ResourceAdmin(ResourceImportExportAdminMixin, SimpleHistoryAdmin):
     form = ResourceAdminForm
     inlines = [ScheduleRuleInline]
     list_display = ("name", "code", "resource_type", "area", "status", "visibility", "verified_on")

@@ -923,6 +923,11 @@ def _run_size(base: dict, size: int, repeat: int, regenerate: bool, say) -> dict
             generate_resources(city, size, say=say)
             seconds = round(time.perf_counter() - start, 1)
             say(f"  生成 {seconds} 秒")
+        if wrapper.vendor == "postgresql":
+            # Fresh statistics, as autovacuum keeps them in production: without
+            # them the planner guesses how many rows a bigram phrase matches.
+            with wrapper.cursor() as cursor:
+                cursor.execute("ANALYZE")
         ctx = Context(size=size, label=label, repeat=repeat, vendor=wrapper.vendor, say=say)
         entry: dict = {
             "size": size,

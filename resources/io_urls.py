@@ -1,6 +1,21 @@
-"""URLs of the dataio pages (included at the site root by portal/urls.py)."""
+"""URLs of the dataio pages (included at the site root by portal/urls.py).
 
-from django.urls import path  # noqa: F401
+The HSDS paths and the command names are contracts (DESIGN.md); the page names
+are used by the staff entry page.
+"""
+
+from django.urls import path
+
+from resources import api, io_views
 
 app_name = "dataio"
-urlpatterns: list = []
+urlpatterns = [
+    path("api/hsds/services", api.services, name="hsds_services"),
+    path("api/hsds/services/<str:service_id>", api.service_detail, name="hsds_service"),
+    path("staff/import/", io_views.import_upload, name="import"),
+    path("staff/import/preview/", io_views.import_preview, name="import_preview"),
+    path("staff/import/done/", io_views.import_done, name="import_done"),
+    path("staff/export/", io_views.export, name="export"),
+    path("opendata/resources.csv", io_views.opendata, name="opendata"),
+    path("opendata/resources-columns.csv", io_views.opendata_columns, name="opendata_columns"),
+]

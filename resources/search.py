@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
@@ -68,6 +69,37 @@ def weekday_code(value: str) -> str:
 def _clean_param(value: str | None, limit: int) -> str:
     # PostgreSQL text cannot hold NUL; nothing a person types contains it.
     return (value or "").replace("\x00", "").strip()[:limit]
+
+
+REFERENCE_CACHE_KEY = "resources:reference-lists:v1"
+REFERENCE_CACHE_SECONDS = 300
+
+
+def reference_lists() -> dict[str, list]:
+    """Areas, categories, targets and features, as every search reads them.
+
+    They change rarely, so they are cached for a few minutes and dropped as soon
+    as one is saved here (``forget_reference_lists`` runs on save and delete).
+    """
+    lists = cache.get(REFERENCE_CACHE_KEY)
+    if lists is None:
+        lists = {
+            "areas": [
+                {"code": a.code, "label": a.label, "tier": a.tier}
+                for a in Area.objects.select_related("parent")
+                .only("code", "name", "tier", "parent__name")
+                .order_by("tier", "sort_order", "code")
+            ],
+            "categories": list(Category.objects.all()),
+            "targets": list(Target.objects.all()),
+            "features": list(Feature.objects.all()),
+        }
+        cache.set(REFERENCE_CACHE_KEY, lists, REFERENCE_CACHE_SECONDS)
+    return lists
+
+
+def forget_reference_lists(**_kwargs) -> None:
+    cache.delete(REFERENCE_CACHE_KEY)
 
 
 class Sort(StrEnum):
@@ -148,9 +180,10 @@ class SearchFilters:
         f = cls(params=params)
         f._parse_keyword(params.get("q") or "")
         f._parse_area(params.get("area") or "")
-        f.categories = f._lookup(Category, params.getlist("category"), "カテゴリ", by_name=True)
-        f.targets = f._lookup(Target, params.getlist("target"), "対象者", by_name=True)
-        f.features = f._lookup(Feature, params.getlist("feature"), "特徴", by_name=True)
+        lists = reference_lists()
+        f.categories = f._lookup(lists["categories"], params.getlist("category"), "カテゴリ")
+        f.targets = f._lookup(lists["targets"], params.getlist("target"), "対象者")
+        f.features = f._lookup(lists["features"], params.getlist("feature"), "特徴")
         f.types = f._choices(params.getlist("type"), dict(Resource.Type.choices), "種別")
         f.weekdays = f._weekdays(params.getlist("weekday"))
         f.times = f._choices(
@@ -185,12 +218,12 @@ class SearchFilters:
         if self.area is None:
             self.errors.append(_("区域「%(code)s」は見つかりません。") % {"code": code[:40]})
 
-    def _lookup(self, model, wanted: list[str], label: str, *, by_name: bool) -> list:
+    def _lookup(self, rows: list, wanted: list[str], label: str) -> list:
+        """The rows named by code or by name; unknown ones become a message."""
         wanted = [w.strip()[:50] for w in wanted if w and w.strip()]
         if not wanted:
             return []
-        rows = list(model.objects.all())
-        found = [r for r in rows if r.code in wanted or (by_name and r.name in wanted)]
+        found = [r for r in rows if r.code in wanted or r.name in wanted]
         known = {r.code for r in found} | {r.name for r in found}
         missing = [w for w in wanted if w not in known]
         if missing:

@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_cookie
 from portal.access import can_see_staff_only, resource_for_user, resources_visible_to
 from portal.geo import walking_minutes
 from portal.models import Area
-from resources.models import WEEKDAYS, Category, Feature, Resource, Target, TimeOfDay
+from resources.models import WEEKDAYS, Resource, TimeOfDay
 from resources.search import (
     KANA_ORDER,
     SORT_LABELS,
@@ -19,6 +19,7 @@ from resources.search import (
     SearchFilters,
     Sort,
     distance_expression,
+    reference_lists,
     resource_search,
 )
 
@@ -29,12 +30,7 @@ NEARBY_COUNT = 5
 
 def _form_options() -> dict:
     return {
-        "areas": Area.objects.select_related("parent")
-        .only("code", "name", "tier", "parent__name")
-        .order_by("tier", "sort_order", "code"),
-        "categories": Category.objects.all(),
-        "targets": Target.objects.all(),
-        "features": Feature.objects.all(),
+        **reference_lists(),
         "types": Resource.Type.choices,
         "weekdays": WEEKDAYS,
         "times": [
@@ -116,7 +112,7 @@ def map_geojson(request: HttpRequest) -> JsonResponse:
             "pk", "name", "lat", "lng", "resource_type", "visibility"
         )[:MAP_FEATURE_LIMIT]
     )
-    categories = {c.pk: c for c in Category.objects.all()}
+    categories = {c.pk: c for c in reference_lists()["categories"]}
     # Each marker takes the colour of its resource's first category, in one query.
     first: dict[int, int] = {}
     pairs = Resource.categories.through.objects.filter(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
+from django.core.cache import cache
 from django.core.management import call_command
 
 from portal.access import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
@@ -35,10 +36,13 @@ def square(lng: float, lat: float, size: float) -> dict:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_locator():
+def _fresh_caches():
+    """Each test starts without the process-wide caches a previous test filled."""
     reset_locator()
+    cache.clear()
     yield
     reset_locator()
+    cache.clear()
 
 
 @pytest.fixture

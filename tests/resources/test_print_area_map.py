@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from resources.models import Category, Resource
+from resources.search import reference_lists
 from resources.svgmap import NEIGHBOUR_FILL
 from tests.conftest import make_resource
 from tests.resources.test_print_pdf import (
@@ -158,6 +159,7 @@ def test_a_staff_map_marks_every_page(client, city_staff, kita_map):
 def test_the_map_reads_the_database_a_fixed_number_of_times(
     client, kita_map, django_assert_num_queries
 ):
+    reference_lists()  # the search's reference lists come from the cache
     # area, area outlines, rows, categories, schedules.
     with django_assert_num_queries(5):
         client.get("/areas/27127/map.pdf")

@@ -8,16 +8,17 @@ from __future__ import annotations
 from datetime import time
 
 from resources.models import Category, Feature, Resource, ScheduleRule, Target
+from resources.search import reference_lists
 from tests.conftest import make_resource
 from tests.resources.search_pages import listed_names, text
 
-# Filter look-ups (area, categories, targets, features), count, page, the page's
-# categories and schedules, and the form's areas, categories, targets, features.
-SEARCH_QUERIES = 12
-# The rows, the categories, then each row's categories (one query for all rows).
-MAP_QUERIES = 3
-# The map with area and category filters adds their two look-ups.
-MAP_FILTERED_QUERIES = 5
+# The area look-up, the count, the page, and the page's categories and schedules;
+# areas, categories, targets and features come from the cached reference lists.
+SEARCH_QUERIES = 5
+# The rows, then each row's categories (one query for all rows).
+MAP_QUERIES = 2
+# The map with an area filter adds the area look-up.
+MAP_FILTERED_QUERIES = 3
 # The resource, its nearby resources, the marker's category, area and its parent,
 # categories, schedules, targets and features for the page.
 DETAIL_QUERIES = 9
@@ -66,6 +67,7 @@ def add_resources(count: int) -> list[Resource]:
 def test_the_filtered_search_page_costs_the_same_queries_for_30_or_60_resources(
     client, kita1, django_assert_num_queries
 ):
+    reference_lists()  # areas and categories come from the cache, filled once
     for total in (30, 60):
         add_resources(30)
 
@@ -82,6 +84,7 @@ def test_the_filtered_search_page_costs_the_same_queries_for_30_or_60_resources(
 def test_the_map_data_costs_the_same_queries_for_30_or_60_features(
     client, kita1, django_assert_num_queries
 ):
+    reference_lists()
     for total in (30, 60):
         add_resources(30)
 
