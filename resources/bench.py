@@ -849,8 +849,102 @@ class MapSection:
         ]
 
 
-# Later issues append PDF and import sections here.
-SECTIONS: list = [SearchSection(), MapSection()]
+class PdfSection:
+    """The printing budgets (resources.printing.print_bench_figures), at S only:
+    a city's own prints, not a prefecture's."""
+
+    key = "pdf"
+    title = "印刷 PDF（WeasyPrint、秒）"
+
+    def run(self, ctx: Context) -> dict | None:
+        if ctx.size > SIZE_S:
+            return None
+        from resources.printing import print_bench_figures
+
+        ctx.say("  印刷 PDF（一覧・地図・冊子）")
+        return print_bench_figures(repeat=3, booklet_areas_max=24)
+
+    def checks(self, figures: dict | None, ctx: Context) -> list[Check]:
+        if not figures:
+            return []
+        budgets = figures["budgets"]
+        checks = [
+            Check("pdf list 100", figures["list_100"]["seconds"], budgets["list_100"], "<=", "s"),
+            Check(
+                "pdf list/bare", figures["ratio_list_to_bare"], budgets["ratio_list_to_bare"], "<="
+            ),
+        ]
+        if "area_map" in figures:
+            checks.append(
+                Check(
+                    "pdf area map", figures["area_map"]["seconds"], budgets["area_map"], "<=", "s"
+                )
+            )
+        return checks
+
+    def render(self, figures: dict | None, ctx: Context, checks: dict[str, Check]) -> list[str]:
+        if not figures:
+            return []
+        f = figures
+        lines = [
+            self.title,
+            f"list of {f['list_100']['rows']} rows ({f['list_100']['pages']} pages): "
+            f"{f['list_100']['seconds']:.2f} s {_verdict(checks.get('pdf list 100'))}; "
+            f"bare WeasyPrint {f['bare_100']['seconds']:.2f} s; "
+            f"ratio {f['ratio_list_to_bare']:.2f} {_verdict(checks.get('pdf list/bare'))}",
+            f"list of {f['list_10_pages']['rows']} rows ({f['list_10_pages']['pages']} pages): "
+            f"{f['list_10_pages']['seconds']:.2f} s",
+        ]
+        if "area_map" in f:
+            lines.append(
+                f"area map {f['area_map']['area']} ({f['area_map']['rows']} rows): "
+                f"{f['area_map']['seconds']:.2f} s {_verdict(checks.get('pdf area map'))}"
+            )
+        if "booklet" in f:
+            lines.append(
+                f"booklet, {f['booklet']['areas']} areas ({f['booklet']['rows']} rows): "
+                f"{f['booklet']['seconds']:.1f} s"
+            )
+        return lines
+
+
+class ImportSection:
+    """Importing the 10,386-row cp932 WAM NET file (resources.importing), at S only;
+    the real import is rolled back, so the bench data stays as it was."""
+
+    key = "import"
+    title = "取込（cp932 CSV 10,386行）"
+
+    def run(self, ctx: Context) -> dict | None:
+        if ctx.size > SIZE_S:
+            return None
+        from resources.importing import import_bench_figures
+
+        ctx.say("  取込 WAM NET cp932")
+        return import_bench_figures()
+
+    def checks(self, figures: dict | None, ctx: Context) -> list[Check]:
+        if not figures:
+            return []
+        budget = figures["budget_rows_per_second"]
+        return [
+            Check("import dry run", figures["dry_run"]["rows_per_second"], budget, ">=", "rows/s"),
+            Check("import real", figures["real"]["rows_per_second"], budget, ">=", "rows/s"),
+        ]
+
+    def render(self, figures: dict | None, ctx: Context, checks: dict[str, Check]) -> list[str]:
+        if not figures:
+            return []
+        f = figures
+        return [
+            self.title,
+            f"dry run {f['dry_run']['rows_per_second']:,.0f} rows/s ({f['dry_run']['seconds']:.1f} s) "
+            f"{_verdict(checks.get('import dry run'))}; real {f['real']['rows_per_second']:,.0f} rows/s "
+            f"({f['real']['seconds']:.1f} s) {_verdict(checks.get('import real'))}",
+        ]
+
+
+SECTIONS: list = [SearchSection(), MapSection(), PdfSection(), ImportSection()]
 
 
 def _verdict(check: Check | None) -> str:
@@ -876,6 +970,7 @@ def run_bench(
     sizes: tuple[int, ...] | list[int] = DEFAULT_SIZES,
     repeat: int = DEFAULT_REPEAT,
     regenerate: bool = False,
+    only: list[str] | None = None,
     say: Callable[[str], None] = lambda message: None,
 ) -> dict:
     """Every figure of every section for every size, as one JSON-ready dict."""
@@ -891,7 +986,7 @@ def run_bench(
         # WhiteNoise warns about a missing STATIC_ROOT on every new client; not ours.
         warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
         for size in sizes:
-            report["sizes"].append(_run_size(base, size, repeat, regenerate, say))
+            report["sizes"].append(_run_size(base, size, repeat, regenerate, say, only))
     # Other processes on the machine skew every figure: say how busy it was.
     report["load_average_after"] = _load_average()
     return report
@@ -904,7 +999,9 @@ def _load_average() -> list[float] | None:
         return None
 
 
-def _run_size(base: dict, size: int, repeat: int, regenerate: bool, say) -> dict:
+def _run_size(
+    base: dict, size: int, repeat: int, regenerate: bool, say, only: list[str] | None = None
+) -> dict:
     settings = bench_database_settings(base, size)
     created = ensure_database(settings)
     label = size_label(size)
@@ -939,6 +1036,8 @@ def _run_size(base: dict, size: int, repeat: int, regenerate: bool, say) -> dict
         }
         checks: list[Check] = []
         for section in SECTIONS:
+            if only and section.key not in only:
+                continue
             figures = section.run(ctx)
             entry[section.key] = figures
             checks += section.checks(figures, ctx)

@@ -71,7 +71,8 @@ def search(request: HttpRequest) -> HttpResponse:
         )
     _with_distances(page.object_list, filters)
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "partial"):
+        query.pop(key, None)
     context = {
         "filters": filters,
         "page": page,

@@ -176,3 +176,37 @@ def test_the_care_manager_counts_include_the_staff_only_resource(client, secrets
     assert "この区域の地域資源 2件を見る" in text(client.get("/areas/27127-1/"))
     assert "北区 第1圏域</a>（2件）" in text(client.get("/areas/27127/"))
     assert "2件の地域資源を探せます" in text(client.get("/"))
+
+
+def test_the_open_data_and_hsds_outputs_hold_no_staff_only_resource_or_field(
+    client, secrets, care_manager
+):
+    import json
+
+    staff_pk = secrets["staff"].pk
+    outputs = {
+        "/api/hsds/services": lambda r: json.dumps(r.json(), ensure_ascii=False),
+        f"/api/hsds/services/{secrets['public'].pk}": lambda r: json.dumps(
+            r.json(), ensure_ascii=False
+        ),
+        "/opendata/resources.csv": lambda r: r.content.decode("utf-8-sig"),
+    }
+    # Logged in or not, these are public outputs.
+    for who in (None, care_manager):
+        if who:
+            client.force_login(who)
+        for url, read in outputs.items():
+            response = client.get(url)
+            assert response.status_code == 200, url
+            body = read(response)
+            assert "梅田ふれあいサロン" in body, url
+            for secret in secret_values(secrets):
+                assert secret not in body, f"{secret} in {url}"
+        assert client.get(f"/api/hsds/services/{staff_pk}").status_code == 404
+
+
+def test_an_anonymous_visitor_cannot_export_the_staff_list(client, secrets):
+    response = client.get("/staff/export/", {"format": "csv"})
+    assert response.status_code in (302, 404)
+    if response.status_code == 302:
+        assert "/accounts/login/" in response["Location"]

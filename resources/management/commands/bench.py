@@ -6,13 +6,14 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from resources.bench import DEFAULT_REPEAT, DEFAULT_SIZES, render_report, run_bench
+from resources.bench import DEFAULT_REPEAT, DEFAULT_SIZES, SECTIONS, render_report, run_bench
 
 
 class Command(BaseCommand):
     help = (
         "性能予算（DESIGN.md）を測ります: 別のデータベースに地域資源を生成し（既定 S=1,500 と "
-        "L=100,000）、検索ページの5つの条件と地図 GeoJSON を匿名で繰り返し実行して p50/p95 と比を表示します。"
+        "L=100,000）、検索ページの5つの条件と地図 GeoJSON を匿名で繰り返し実行して p50/p95 と比を表示し、"
+        "S では印刷 PDF と取込の速さも測ります。"
         "設定中のデータベースには書き込みません。"
     )
 
@@ -36,6 +37,13 @@ class Command(BaseCommand):
             help=f"1つのケースを測る回数（既定 {DEFAULT_REPEAT}）",
         )
         parser.add_argument(
+            "--only",
+            action="append",
+            choices=[section.key for section in SECTIONS],
+            metavar="SECTION",
+            help="測る部分を選びます（shapes, geojson, pdf, import。複数可、既定はすべて）",
+        )
+        parser.add_argument(
             "--regenerate",
             action="store_true",
             help="生成済みのデータがあっても作り直します（生成時間を測るとき）",
@@ -52,6 +60,7 @@ class Command(BaseCommand):
             sizes=sizes,
             repeat=repeat,
             regenerate=options["regenerate"],
+            only=options["only"],
             say=(lambda message: None) if quiet else (lambda message: progress.write(message, str)),
         )
         if as_json:
