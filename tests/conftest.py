@@ -35,6 +35,27 @@ def square(lng: float, lat: float, size: float) -> dict:
     }
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that flush the database (live server, transactional) run last.
+
+    A flush empties the tables the migrations seeded (categories, role groups);
+    pytest-django sorts transactional tests before the ones it takes for non-db
+    tests, and some tests that reach the database only through fixtures land
+    there, after a flush.
+    """
+
+    def flushes(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        return (
+            "live_server" in item.fixturenames
+            or "transactional_db" in item.fixturenames
+            or bool(marker and marker.kwargs.get("transaction"))
+        )
+
+    items.sort(key=flushes)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Each test starts without the process-wide caches a previous test filled."""
