@@ -56,7 +56,7 @@ MIN_RADIUS_KM = 0.1
 MAX_RADIUS_KM = 20.0
 # Japanese weekday names accepted in URLs beside MO…SU.
 _WEEKDAY_ALIASES = {str(label): code for code, label in WEEKDAY_LABELS.items()}
-_TIME_CODES = {"am": TimeOfDay.MORNING, "pm": TimeOfDay.AFTERNOON, "night": TimeOfDay.EVENING}
+TIME_CODES = {"am": TimeOfDay.MORNING, "pm": TimeOfDay.AFTERNOON, "night": TimeOfDay.EVENING}
 
 
 def weekday_code(value: str) -> str:
@@ -187,7 +187,7 @@ class SearchFilters:
         f.types = f._choices(params.getlist("type"), dict(Resource.Type.choices), "種別")
         f.weekdays = f._weekdays(params.getlist("weekday"))
         f.times = f._choices(
-            params.getlist("time"), {k: str(v.label) for k, v in _TIME_CODES.items()}, "時間帯"
+            params.getlist("time"), {k: str(v.label) for k, v in TIME_CODES.items()}, "時間帯"
         )
         f.free = params.get("free") in ("1", "on", "true")
         statuses = [s for s in params.getlist("status") if s]
@@ -377,7 +377,7 @@ class SearchFilters:
             if code in self.weekdays:
                 chips.append(Chip(f"{WEEKDAY_LABELS[code]}曜", without("weekday", raw)))
         for code in self.times:
-            chips.append(Chip(str(_TIME_CODES[code].label), without("time", code)))
+            chips.append(Chip(str(TIME_CODES[code].label), without("time", code)))
         if self.free:
             chips.append(Chip(_("無料"), without("free")))
         if self.statuses != [Resource.Status.ACTIVE]:
@@ -482,7 +482,7 @@ def resource_search(*, fetched_by, filters: SearchFilters) -> QuerySet[Resource]
             day_hits__gt=0
         )
     if filters.times:
-        mask = sum(_TIME_CODES[code] for code in filters.times)
+        mask = sum(TIME_CODES[code] for code in filters.times)
         resources = resources.annotate(time_hits=F("schedule_times").bitand(mask)).filter(
             time_hits__gt=0
         )

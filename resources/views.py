@@ -11,10 +11,11 @@ from django.views.decorators.vary import vary_on_cookie
 from portal.access import can_see_staff_only, resource_for_user, resources_visible_to
 from portal.geo import walking_minutes
 from portal.models import Area
-from resources.models import WEEKDAYS, Resource, TimeOfDay
+from resources.models import WEEKDAYS, Resource
 from resources.search import (
     KANA_ORDER,
     SORT_LABELS,
+    TIME_CODES,
     CappedPaginator,
     SearchFilters,
     Sort,
@@ -28,18 +29,74 @@ MAP_FEATURE_LIMIT = 5000
 NEARBY_COUNT = 5
 
 
-def _form_options() -> dict:
+def _form_options(filters: SearchFilters) -> dict:
+    """The filter form's choices as plain tuples, with what is chosen marked.
+
+    Built here rather than looked up option by option in the template: the page
+    has some 150 choices, and this keeps rendering it cheap.
+    """
+    lists = reference_lists()
+    chosen_area = filters.area.code if filters.area else None
+    area_groups = [
+        (
+            str(label),
+            [
+                (a["code"], a["label"], a["code"] == chosen_area)
+                for a in lists["areas"]
+                if a["tier"] == tier
+            ],
+        )
+        for tier, label in ((1, _("第1層（区）")), (2, _("第2層（圏域）")))
+    ]
+
+    def boxes(name, items, chosen, colors=None):
+        return [
+            (name, value, str(label), (colors or {}).get(value, ""), value in chosen)
+            for value, label in items
+        ]
+
+    categories = [(c.code, c.name) for c in lists["categories"]]
+    colors = {c.code: c.color for c in lists["categories"]}
+    times = [(code, bit.label) for code, bit in TIME_CODES.items()]
+    checkbox_groups = [
+        (
+            _("カテゴリ（どれか）"),
+            "",
+            boxes("category", categories, {c.code for c in filters.categories}, colors),
+        ),
+        (_("種類"), "", boxes("type", Resource.Type.choices, set(filters.types))),
+        (_("曜日"), " checkbox--compact", boxes("weekday", WEEKDAYS, set(filters.weekdays))),
+        (
+            _("時間帯・費用"),
+            "",
+            boxes("time", times, set(filters.times))
+            + boxes("free", [("1", _("無料"))], {"1"} if filters.free else set()),
+        ),
+        (
+            _("対象（どれか）"),
+            "",
+            boxes(
+                "target",
+                [(t.code, t.name) for t in lists["targets"]],
+                {t.code for t in filters.targets},
+            ),
+        ),
+        (
+            _("特徴（すべて）"),
+            "",
+            boxes(
+                "feature",
+                [(f.code, f.name) for f in lists["features"]],
+                {f.code for f in filters.features},
+            ),
+        ),
+        (_("状態"), "", boxes("status", Resource.Status.choices, set(filters.statuses))),
+    ]
     return {
-        **reference_lists(),
-        "types": Resource.Type.choices,
-        "weekdays": WEEKDAYS,
-        "times": [
-            ("am", TimeOfDay.MORNING.label),
-            ("pm", TimeOfDay.AFTERNOON.label),
-            ("night", TimeOfDay.EVENING.label),
-        ],
-        "sorts": [(s.value, label) for s, label in SORT_LABELS.items()],
-        "statuses": Resource.Status.choices,
+        "area_groups": area_groups,
+        "checkbox_groups": checkbox_groups,
+        "sort_options": [(s.value, label, s is filters.sort) for s, label in SORT_LABELS.items()],
+        "categories": lists["categories"],
     }
 
 
@@ -77,14 +134,6 @@ def search(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": page,
         "query_string": query.urlencode(),
-        "selected": {
-            "categories": {c.code for c in filters.categories},
-            "targets": {t.code for t in filters.targets},
-            "features": {f.code for f in filters.features},
-            "types": set(filters.types),
-            "weekdays": set(filters.weekdays),
-            "times": set(filters.times),
-        },
         "map_config": {
             "geojson": reverse("resources:map_geojson"),
             "areas": reverse("resources:areas_geojson"),
@@ -93,7 +142,7 @@ def search(request: HttpRequest) -> HttpResponse:
         },
         "show_map_first": request.GET.get("view") == "map",
         "distance_sort": Sort.DISTANCE,
-        **_form_options(),
+        **_form_options(filters),
     }
     template = (
         "resources/_results.html" if request.GET.get("partial") == "1" else "resources/search.html"
