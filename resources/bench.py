@@ -44,6 +44,7 @@ from django.db.utils import load_backend
 from django.http import QueryDict
 from django.test import Client
 
+from portal.demo import NICKNAMES
 from portal.geo import reset_locator
 from portal.models import Area
 from resources.models import Category, Resource, ScheduleRule, schedule_summary
@@ -323,28 +324,6 @@ TOWNS = [
     ("緑橋", "みどりばし"),
     ("関目", "せきめ"),
     ("野江", "のえ"),
-]
-NICKNAMES = [
-    ("ひまわり", "ひまわり"),
-    ("さくら", "さくら"),
-    ("すみれ", "すみれ"),
-    ("あおぞら", "あおぞら"),
-    ("なごみ", "なごみ"),
-    ("ひだまり", "ひだまり"),
-    ("やすらぎ", "やすらぎ"),
-    ("わかば", "わかば"),
-    ("もみじ", "もみじ"),
-    ("つばき", "つばき"),
-    ("たんぽぽ", "たんぽぽ"),
-    ("コスモス", "こすもす"),
-    ("かえで", "かえで"),
-    ("希望", "きぼう"),
-    ("笑顔", "えがお"),
-    ("絆", "きずな"),
-    ("憩い", "いこい"),
-    ("若竹", "わかたけ"),
-    ("あじさい", "あじさい"),
-    ("ゆうゆう", "ゆうゆう"),
 ]
 
 
