@@ -1,9 +1,8 @@
 """Writes of the coordinators app: profiles, the activity log, and the resource
 lifecycle that coordinators' 立上支援 drives (新規立ち上げ / 既存資源の拡充).
 
-Not built yet (issue 6, item 6): ``manage.py import_activities`` and the staff
-import page, on the shared importer of the import issue. The importer is meant
-to call ``activity_log`` with ``check_area=False`` (an admin imports for every
+Spreadsheets of past activity (coordinators/importing.py, ``import_activities``)
+call ``activity_log`` with ``check_area=False`` (an admin imports for every
 area), ``coordinator=None`` where a sheet counts per 所属, an ``Affiliation``
 got or created by name, and ``external_ref`` (unique when set) so that a
 re-import is idempotent.

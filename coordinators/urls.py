@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from coordinators import views
+from coordinators import import_views, views
 
 app_name = "coordinators"
 urlpatterns = [
@@ -15,4 +15,11 @@ urlpatterns = [
     path("resource-checks/<int:pk>/", views.resource_verified, name="resource_verified"),
     path("resource-launches/", views.launches, name="launches"),
     path("resource-launches/<int:pk>/", views.resource_launched, name="resource_launched"),
+    path("imports/<slug:kind>/", import_views.import_upload, name="records_import"),
+    path(
+        "imports/<slug:kind>/preview/",
+        import_views.import_preview,
+        name="records_import_preview",
+    ),
+    path("imports/<slug:kind>/done/", import_views.import_done, name="records_import_done"),
 ]

@@ -1,8 +1,7 @@
 """Writes of the councils app: councils with members, meetings with attachments
 and issues, and the way an issue moves up from tier 2 to tier 1.
 
-Not built yet (issue 6, item 6): ``manage.py import_councils`` on the shared
-importer. A row of seed 000's 協議体の設置状況 maps to ``Council`` (idempotent by
+``import_councils`` (councils/importing.py): a row of seed 000's 協議体の設置状況 maps to ``Council`` (idempotent by
 ``code``; 事業開始時期 → ``business_start_fy`` + ``business_start_note``,
 協議体設置時期 → ``established_on``, 新設・既設, 既存の会議体) and, for each month
 named in 協議体開催時期, one ``Meeting`` (``external_ref`` keeps re-imports

@@ -2611,3 +2611,15 @@ def areas_import(
 
 class _AreaRollback(Exception):
     pass
+
+
+# Public wrappers for the other importers (coordinators, councils) ---------------
+
+
+def cell_text(cell: object) -> str:
+    """A cell as text, as this importer reads it (the export's apostrophe taken off)."""
+    return _cell_text(cell)
+
+
+def is_blank_row(cells: list) -> bool:
+    return _is_blank(cells)
