@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -45,40 +43,19 @@ from portal.access import (
     activities_editable_by,
     activity_areas_for,
     activity_for_user,
-    can_log_activities,
     is_city_staff,
     resource_for_user,
 )
+from portal.decorators import add_validation_errors, records_page
 from portal.wareki import fiscal_year_of, format_fiscal_year
 
 PAGE_SIZE = 30
 
 
-def coordinator_page(view):
-    """Logged in, and a coordinator or city staff; everyone else gets 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not can_log_activities(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
 # Activities -------------------------------------------------------------------
 
 
-@coordinator_page
+@records_page
 @require_http_methods(["GET"])
 def activity_list(request: HttpRequest) -> HttpResponse:
     filters = ActivityFilters.from_query(request.GET)
@@ -129,7 +106,7 @@ def _activity_fields(data: dict) -> dict:
     }
 
 
-@coordinator_page
+@records_page
 @require_http_methods(["GET", "POST"])
 def activity_create(request: HttpRequest) -> HttpResponse:
     coordinator = coordinator_for(request.user)
@@ -154,7 +131,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                 **_activity_fields(data),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request,
@@ -174,7 +151,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@coordinator_page
+@records_page
 @require_http_methods(["GET"])
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = activity_for_user(request.user, pk)
@@ -186,7 +163,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@coordinator_page
+@records_page
 @require_http_methods(["GET", "POST"])
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = activity_for_user(request.user, pk, write=True)
@@ -207,7 +184,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **_activity_fields(data),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("活動記録を更新しました。"))
             return redirect("coordinators:activity_detail", pk=activity.pk)
@@ -218,7 +195,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@coordinator_page
+@records_page
 @require_http_methods(["GET", "POST"])
 def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     activity = activity_for_user(request.user, pk, write=True)
@@ -232,7 +209,7 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # The resource lifecycle ----------------------------------------------------------
 
 
-@coordinator_page
+@records_page
 @require_http_methods(["GET"])
 def due_checks(request: HttpRequest) -> HttpResponse:
     days = check_interval_days()
@@ -245,7 +222,7 @@ def due_checks(request: HttpRequest) -> HttpResponse:
     )
 
 
-@coordinator_page
+@records_page
 @require_POST
 def resource_verified(request: HttpRequest, pk: int) -> HttpResponse:
     resource = resource_for_user(request.user, pk, write=True)
@@ -254,7 +231,7 @@ def resource_verified(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("coordinators:due_checks") + f"?page={request.POST.get('page', 1)}")
 
 
-@coordinator_page
+@records_page
 @require_http_methods(["GET"])
 def launches(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -279,7 +256,7 @@ def launches(request: HttpRequest) -> HttpResponse:
     )
 
 
-@coordinator_page
+@records_page
 @require_POST
 def resource_launched(request: HttpRequest, pk: int) -> HttpResponse:
     resource = resource_for_user(request.user, pk, write=True)

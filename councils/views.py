@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -43,35 +40,14 @@ from councils.services import (
 from portal.access import (
     activity_areas_for,
     attachment_for_user,
-    can_log_activities,
     council_for_user,
     councils_editable_by,
     issue_for_user,
     meeting_for_user,
 )
+from portal.decorators import add_validation_errors, records_page
 from portal.models import Area
 from portal.wareki import fiscal_year_of, format_fiscal_year
-
-
-def council_page(view):
-    """Logged in, and a coordinator or city staff; everyone else gets 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not can_log_activities(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _can_edit(user, council: Council) -> bool:
@@ -81,7 +57,7 @@ def _can_edit(user, council: Council) -> bool:
 # Councils ---------------------------------------------------------------------
 
 
-@council_page
+@records_page
 @require_http_methods(["GET"])
 def council_list(request: HttpRequest) -> HttpResponse:
     councils = select_councils(fetched_by=request.user, query=request.GET)
@@ -116,7 +92,7 @@ def _council_form(request: HttpRequest, council: Council | None) -> HttpResponse
                     removed=formset.deleted_objects,
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request, _("協議体「%(name)s」を保存しました。") % {"name": saved.name}
@@ -129,7 +105,7 @@ def _council_form(request: HttpRequest, council: Council | None) -> HttpResponse
     )
 
 
-@council_page
+@records_page
 @require_http_methods(["GET", "POST"])
 def council_create(request: HttpRequest) -> HttpResponse:
     if not activity_areas_for(request.user).exists():
@@ -137,13 +113,13 @@ def council_create(request: HttpRequest) -> HttpResponse:
     return _council_form(request, None)
 
 
-@council_page
+@records_page
 @require_http_methods(["GET", "POST"])
 def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _council_form(request, council_for_user(request.user, pk, write=True))
 
 
-@council_page
+@records_page
 @require_http_methods(["GET"])
 def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
     council = council_for_user(request.user, pk)
@@ -196,7 +172,7 @@ def _meeting_fields(data: dict) -> dict:
     }
 
 
-@council_page
+@records_page
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     council = council_for_user(request.user, pk, write=True)
@@ -212,7 +188,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
                 **_meeting_fields(form.cleaned_data),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("会議を記録しました。"))
             return redirect(meeting)
@@ -223,7 +199,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@council_page
+@records_page
 @require_http_methods(["GET"])
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
@@ -242,7 +218,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@council_page
+@records_page
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, write=True)
@@ -260,7 +236,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **_meeting_fields(form.cleaned_data),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("会議の記録を更新しました。"))
             return redirect(meeting)
@@ -276,7 +252,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@council_page
+@records_page
 @never_cache
 @require_http_methods(["GET"])
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
@@ -295,7 +271,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@council_page
+@records_page
 @require_POST
 def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     item = attachment_for_user(request.user, pk, write=True)
@@ -308,7 +284,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # Regional issues ---------------------------------------------------------------
 
 
-@council_page
+@records_page
 @require_http_methods(["GET"])
 def issue_list(request: HttpRequest) -> HttpResponse:
     issues = select_issues(fetched_by=request.user, query=request.GET)
@@ -331,7 +307,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@council_page
+@records_page
 @require_http_methods(["GET", "POST"])
 def issue_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, write=True)
@@ -360,7 +336,7 @@ def issue_create(request: HttpRequest, pk: int) -> HttpResponse:
                     resources=data["resources"],
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("地域課題を記録しました。"))
             return redirect(issue)
@@ -371,7 +347,7 @@ def issue_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@council_page
+@records_page
 @require_http_methods(["GET"])
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = issue_for_user(request.user, pk)
@@ -395,7 +371,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@council_page
+@records_page
 @require_http_methods(["GET", "POST"])
 def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     issue = issue_for_user(request.user, pk, write=True)
@@ -412,7 +388,7 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 resources=data["resources"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("地域課題を更新しました。"))
             return redirect(issue)
@@ -423,7 +399,7 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@council_page
+@records_page
 @require_POST
 def issue_status(request: HttpRequest, pk: int) -> HttpResponse:
     issue = issue_for_user(request.user, pk, write=True)
@@ -449,7 +425,7 @@ def issue_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(issue)
 
 
-@council_page
+@records_page
 @require_POST
 def issue_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
     issue = issue_for_user(request.user, pk, write=True)
