@@ -46,6 +46,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
+	@bash scripts/system-deps.sh bench
 	$(PY) manage.py bench
 
 collectstatic: install

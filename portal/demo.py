@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from portal.access import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
 from portal.address_points import load_address_points
 from portal.models import AddressPoint, Area, User
+from resources.cache import data_changed
 from resources.models import Category, Feature, Resource, ScheduleRule, Target, schedule_summary
 from resources.services import resource_prepare
 
@@ -245,6 +246,7 @@ class DemoBuilder:
         self.make_tier2_areas(wards)
         users = self.make_users()
         created = self.make_resources(users)
+        data_changed()  # written in bulk, around the signals that do this
         # Coordinators with a year of activities, and councils: their own builders.
         from coordinators.demo import build_coordinators_demo
         from councils.demo import build_councils_demo

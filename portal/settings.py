@@ -111,6 +111,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif "postgresql" in DATABASES["default"]["ENGINE"]:
+    # The data sits in memory or on SSD, where a random read costs about what a
+    # sequential one does; PostgreSQL's default (4, for spinning disks) makes it
+    # read every row's bigrams rather than the bigram index. PG_OPTIONS overrides.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "PG_OPTIONS", "-c random_page_cost=1.1"
+    )
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -204,6 +211,22 @@ LOCAL_GOVERNMENT_CODE = os.environ.get("LOCAL_GOVERNMENT_CODE", "271004")
 PREFECTURE_NAME = os.environ.get("PREFECTURE_NAME", "大阪府")
 
 # Limits and periods the city may set.
+# Django's cache: each process's memory, or Redis shared by every process and host.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},  # a search page is some 30 KB
+        }
+    }
+# Anonymous search pages are kept this long in the cache (0: never); any change to
+# resources or reference data makes them stale at once (resources/cache.py).
+SEARCH_CACHE_SECONDS = envint("SEARCH_CACHE_SECONDS", 300)
 PRINT_MAX_ROWS = envint("PRINT_MAX_ROWS", 500)  # larger prints: manage.py print_booklet
 IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 CREATION_TARGET_PER_AREA = envint("CREATION_TARGET_PER_AREA", 10)  # 地域資源の創出目標 / 区・年度

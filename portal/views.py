@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from portal.access import (
     areas_editable_by,
@@ -91,14 +91,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
-@require_POST
+@require_GET
 def text_size(request: HttpRequest) -> HttpResponse:
-    """Large text on or off, remembered for a year; works without JavaScript."""
-    target = request.POST.get("next") or "/"
+    """Large text on or off, remembered for a year; works without JavaScript.
+
+    A GET form: it only sets a display preference, and pages whose forms carry no
+    CSRF token can be served from the cache (resources/cache.py).
+    """
+    target = request.GET.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = "/"
     response = HttpResponseRedirect(target)
-    if request.POST.get("size") == "large":
+    if request.GET.get("size") == "large":
         response.set_cookie(TEXT_SIZE_COOKIE, "large", max_age=365 * 24 * 3600, samesite="Lax")
     else:
         response.delete_cookie(TEXT_SIZE_COOKIE)

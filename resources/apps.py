@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class ResourcesConfig(AppConfig):
@@ -8,13 +8,22 @@ class ResourcesConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.models import Area
-        from resources.models import Category, Feature, Target
-        from resources.search import forget_reference_lists
+        from resources.cache import data_changed
+        from resources.models import Category, Feature, Resource, ScheduleRule, Target
 
-        for model in (Area, Category, Target, Feature):
+        # Whatever a public page shows: a change makes the cached pages stale.
+        for model in (Resource, ScheduleRule, Area, Category, Target, Feature):
             for signal in (post_save, post_delete):
                 signal.connect(
-                    forget_reference_lists,
+                    data_changed,
                     sender=model,
-                    dispatch_uid=f"reference-lists-{signal is post_save}-{model.__name__}",
+                    dispatch_uid=f"data-changed-{signal is post_save}-{model.__name__}",
                 )
+        for through in (
+            Resource.categories.through,
+            Resource.targets.through,
+            Resource.features.through,
+        ):
+            m2m_changed.connect(
+                data_changed, sender=through, dispatch_uid=f"data-changed-{through.__name__}"
+            )

@@ -5,9 +5,18 @@ runs each case through the real views (anonymous, ``django.test.Client``) many
 times, and returns every figure with the budget it is held to. ``render_report``
 turns that into the table the command prints; ``--json`` prints it as is.
 
-The work is a list of sections (``SECTIONS``): search (five query shapes) and the
-map GeoJSON today; the PDF and import figures of later issues are further
-sections with the same three methods (run, checks, render).
+The work is a list of sections (``SECTIONS``), each with the same three methods
+(run, checks, render): search (five query shapes), the map GeoJSON, and at S the
+PDF, import and throughput figures.
+
+The search page is measured twice: warm (the cache of anonymous search pages as
+configured, ``SEARCH_CACHE_SECONDS``, the same URL repeated) and cold
+(``SEARCH_CACHE_SECONDS=0``: every request does all the work). Its "bare" figure
+is the view's own SQL: the statements one cold request sends, replayed.
+
+Throughput is the search page served the way it is deployed: gunicorn with two
+workers on a free local port, against the bench database, driven by ``wrk``
+(``scripts/system-deps.sh bench`` installs it; without it the figure is skipped).
 
 The configured database is never written to. Each size has its own bench
 database beside it (PostgreSQL: ``<name>_bench_<N>``; SQLite:
@@ -24,15 +33,24 @@ import json
 import math
 import os
 import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import time as clock
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlencode
 
+from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -42,7 +60,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Count, Q
 from django.db.utils import load_backend
 from django.http import QueryDict
-from django.test import Client
+from django.test import Client, override_settings
 
 from portal.demo import NICKNAMES
 from portal.geo import reset_locator
@@ -80,6 +98,15 @@ RATIO_NAIVE_MIN = 10.0
 GEOJSON_MS = 100.0
 GEOJSON_KB = 300.0
 GEOJSON_FEATURES = 2_000
+THROUGHPUT_RPS = 200.0
+THROUGHPUT_ERRORS = 0
+
+# Throughput: gunicorn as deployed (README "Deploy"), wrk in one thread (light on
+# the two cores it shares with the server).
+GUNICORN_WORKERS = 2
+WRK_SECONDS = 10
+WRK_CONNECTIONS = 8
+SERVER_START_SECONDS = 30
 
 
 def size_label(size: int) -> str:
@@ -169,7 +196,8 @@ def run_statements(statements: list[tuple[str, object]]) -> None:
     with connection.cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
-            cursor.fetchall()
+            if cursor.description is not None:  # a SELECT, not a SAVEPOINT
+                cursor.fetchall()
 
 
 # The bench database ------------------------------------------------------
@@ -681,7 +709,8 @@ def _count_and_page(queryset) -> Callable[[], object]:
 
 
 class SearchSection:
-    """GET /resources/ for the five query shapes, against bare and naive SQL."""
+    """GET /resources/ for the five query shapes, warm (cache as configured) and
+    cold (SEARCH_CACHE_SECONDS=0), against the view's own SQL and a naive scan."""
 
     key = "shapes"
     title = "検索ページ（匿名）"
@@ -695,20 +724,25 @@ class SearchSection:
 
     def _shape(self, ctx: Context, shape: Shape) -> dict:
         url = f"/resources/?{shape.query}"
-        response = ctx.client.get(url)
+
+        def fetch():
+            return ctx.client.get(url)
+
+        response = fetch()
         if response.status_code != 200:
             raise CommandError(f"{url} が {response.status_code} を返しました。")
-        view = timed(lambda: ctx.client.get(url), ctx.repeat)
-
         filters = SearchFilters.from_query(QueryDict(shape.query))
         if filters.errors:
             raise CommandError(f"{url}: {' '.join(filters.errors)}")
-        # The view's own query (same filters, same joins), without the page around it.
-        results = resource_search(fetched_by=AnonymousUser(), filters=filters).select_related(
-            "area", "area__parent"
-        )
-        hits = results.count()
-        bare_sql = captured_sql(_count_and_page(results))
+        hits = resource_search(fetched_by=AnonymousUser(), filters=filters).count()
+
+        # Warm: as configured, the same URL again and again (cached after the first).
+        warm_sql = captured_sql(fetch)
+        warm = timed(fetch, ctx.repeat)
+        # Cold: every request does all the work; "bare" is the SQL it sends, replayed.
+        with override_settings(SEARCH_CACHE_SECONDS=0):
+            cold = timed(fetch, ctx.repeat)
+            bare_sql = captured_sql(fetch)
         bare = timed(lambda: run_statements(bare_sql), ctx.repeat)
 
         naive = _naive_queryset(shape.query)
@@ -718,48 +752,86 @@ class SearchSection:
             lambda: run_statements(naive_sql), max(3, min(ctx.repeat, NAIVE_REPEAT_MAX)), 1
         )
 
-        view_p50 = percentile(view, 0.5)
+        warm_p50 = percentile(warm, 0.5)
+        cold_p50 = percentile(cold, 0.5)
         bare_p50 = percentile(bare, 0.5)
         naive_p50 = percentile(naive_times, 0.5)
+        cold_summary = summary(cold)
         return {
             "query": shape.query,
             "label": shape.label,
             "hits": hits,
-            **summary(view),
+            "cache_seconds": getattr(django_settings, "SEARCH_CACHE_SECONDS", None),
+            **summary(warm),
+            "warm_statements": len(warm_sql),
+            "cold_p50": cold_summary["p50"],
+            "cold_p95": cold_summary["p95"],
+            "bare_statements": len(bare_sql),
             "bare_p50": round(bare_p50, 2),
-            "ratio_bare": round(view_p50 / bare_p50, 2) if bare_p50 else None,
+            "ratio_bare": _ratio(warm_p50, bare_p50),
+            "ratio_bare_cold": _ratio(cold_p50, bare_p50),
             "naive_p50": round(naive_p50, 2),
             "naive_hits": naive_hits,
-            "ratio_naive": round(naive_p50 / view_p50, 2) if view_p50 else None,
-            "ratio_naive_sql": round(naive_p50 / bare_p50, 2) if bare_p50 else None,
+            "ratio_naive": _ratio(naive_p50, warm_p50),
+            "ratio_naive_cold": _ratio(naive_p50, cold_p50),
+            "ratio_naive_sql": _ratio(naive_p50, bare_p50),
         }
+
+    # (check name suffix, p95 figure, view/bare figure, naive/view figure)
+    MODES = (
+        ("", "p95", "ratio_bare", "ratio_naive"),
+        (" cold", "cold_p95", "ratio_bare_cold", "ratio_naive_cold"),
+    )
 
     def checks(self, figures: dict, ctx: Context) -> list[Check]:
         checks = []
         for key, shape in figures.items():
-            checks.append(Check(f"{key} p95", shape["p95"], SEARCH_P95_MS[ctx.label], "<=", "ms"))
-            if shape["ratio_bare"] is not None:
-                checks.append(Check(f"{key} view/bare", shape["ratio_bare"], RATIO_BARE_MAX, "<="))
-            # "ratio to a naive icontains scan >= 10 at L": the shapes with a keyword.
-            if ctx.label == "L" and "q=" in shape["query"] and shape["ratio_naive"] is not None:
-                checks.append(
-                    Check(f"{key} naive/view", shape["ratio_naive"], RATIO_NAIVE_MIN, ">=")
-                )
+            for suffix, p95, ratio_bare, ratio_naive in self.MODES:
+                budget = SEARCH_P95_MS[ctx.label]
+                checks.append(Check(f"{key} p95{suffix}", shape[p95], budget, "<=", "ms"))
+                if shape[ratio_bare] is not None:
+                    checks.append(
+                        Check(f"{key} view/bare{suffix}", shape[ratio_bare], RATIO_BARE_MAX, "<=")
+                    )
+                # "ratio to a naive icontains scan >= 10 at L": the shapes with a keyword.
+                if ctx.label == "L" and "q=" in shape["query"] and shape[ratio_naive] is not None:
+                    checks.append(
+                        Check(
+                            f"{key} naive/view{suffix}", shape[ratio_naive], RATIO_NAIVE_MIN, ">="
+                        )
+                    )
         return checks
 
     def render(self, figures: dict, ctx: Context, checks: dict[str, Check]) -> list[str]:
-        head = (
-            f"{'shape':<14}{'query':<40}{'hits':>7}{'p50':>8}{'p95':>8}  {'budget':<11}"
-            f"{'bare':>7}{'view/bare':>10}  {'budget':<9}{'naive':>9}{'naive/view':>11}  budget"
-        )
-        lines = [f"{self.title}  — ms, {ctx.repeat} runs after {WARMUPS} warm-ups", head]
+        cache_seconds = next(iter(figures.values()), {}).get("cache_seconds")
+        return [
+            f"{self.title}  — ms, {ctx.repeat} runs after {WARMUPS} warm-ups; "
+            "sql = statements per request; bare = the SQL of one cold request, replayed; "
+            "naive = icontains scan",
+            f"温 warm — cache as configured (SEARCH_CACHE_SECONDS={cache_seconds}), "
+            "the same URL repeated",
+            *self._table(figures, checks, warm=True),
+            "冷 cold — SEARCH_CACHE_SECONDS=0, every request does all the work",
+            *self._table(figures, checks, warm=False),
+        ]
+
+    def _table(self, figures: dict, checks: dict[str, Check], *, warm: bool) -> list[str]:
+        suffix, p95, ratio_bare, ratio_naive = self.MODES[0 if warm else 1]
+        p50 = "p50" if warm else "cold_p50"
+        statements = "warm_statements" if warm else "bare_statements"
+        lines = [
+            f"  {'shape':<14}{'query':<40}{'hits':>7}{'sql':>5}{'p50':>8}{'p95':>8}  "
+            f"{'budget':<11}{'bare':>7}{'view/bare':>10}  {'budget':<9}"
+            f"{'naive':>9}{'naive/view':>11}  budget"
+        ]
         for key, s in figures.items():
             lines.append(
-                f"{key:<14}{_clip(s['query'], 39):<40}{s['hits']:>7,}{s['p50']:>8.1f}{s['p95']:>8.1f}  "
-                f"{_verdict(checks.get(f'{key} p95')):<11}{s['bare_p50']:>7.1f}"
-                f"{_num(s['ratio_bare']):>10}  {_verdict(checks.get(f'{key} view/bare')):<9}"
-                f"{s['naive_p50']:>9.1f}{_num(s['ratio_naive']):>11}  "
-                f"{_verdict(checks.get(f'{key} naive/view'))}"
+                f"  {key:<14}{_clip(s['query'], 39):<40}{s['hits']:>7,}{s[statements]:>5}"
+                f"{s[p50]:>8.1f}{s[p95]:>8.1f}  {_verdict(checks.get(f'{key} p95{suffix}')):<11}"
+                f"{s['bare_p50']:>7.1f}{_num(s[ratio_bare]):>10}  "
+                f"{_verdict(checks.get(f'{key} view/bare{suffix}')):<9}"
+                f"{s['naive_p50']:>9.1f}{_num(s[ratio_naive]):>11}  "
+                f"{_verdict(checks.get(f'{key} naive/view{suffix}'))}"
             )
         return lines
 
@@ -923,7 +995,250 @@ class ImportSection:
         ]
 
 
-SECTIONS: list = [SearchSection(), MapSection(), PdfSection(), ImportSection()]
+# wrk's script: the search URLs in turn; every answer other than 200 counted; one
+# line of JSON at the end (wrk's own summary counts only status >= 400).
+WRK_SCRIPT = """
+local paths = {PATHS}
+local threads = {}
+local index = 0
+non200 = 0
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function request()
+  index = index % #paths + 1
+  return wrk.format("GET", paths[index])
+end
+
+function response(status, headers, body)
+  if status ~= 200 then non200 = non200 + 1 end
+end
+
+function done(summary, latency, requests)
+  local non200_total = 0
+  for _, thread in ipairs(threads) do non200_total = non200_total + thread:get("non200") end
+  local e = summary.errors
+  io.write(string.format(
+    '%s{"requests": %.0f, "duration_us": %.0f, "non_200": %.0f, "connect": %.0f, '
+    .. '"read": %.0f, "write": %.0f, "timeout": %.0f, "p50_us": %.0f, "p99_us": %.0f, '
+    .. '"max_us": %.0f}\\n',
+    "WRK_MARKER", summary.requests, summary.duration, non200_total, e.connect, e.read,
+    e.write, e.timeout, latency:percentile(50), latency:percentile(99), latency.max))
+end
+"""
+WRK_MARKER = "bench-wrk "
+
+
+def search_paths() -> list[str]:
+    """The five shapes' URLs, percent-encoded as they go on the wire."""
+    return [f"/resources/?{urlencode(parse_qsl(shape.query))}" for shape in QUERY_SHAPES]
+
+
+def wrk_script(paths: list[str]) -> str:
+    listed = ", ".join(json.dumps(path) for path in paths)  # ASCII: Lua reads them as is
+    return WRK_SCRIPT.replace("{PATHS}", "{" + listed + "}").replace("WRK_MARKER", WRK_MARKER)
+
+
+def database_url(settings: dict) -> str:
+    """A DATABASE_URL (as portal/settings.py reads it) for these database settings."""
+    if _vendor(settings) == "sqlite":
+        return f"sqlite:///{Path(settings['NAME']).resolve()}"
+    scheme = "postgis" if settings["ENGINE"].endswith("postgis") else "postgres"
+    auth = quote(str(settings.get("USER") or ""), safe="")
+    if settings.get("PASSWORD"):
+        auth += ":" + quote(str(settings["PASSWORD"]), safe="")
+    host = quote(str(settings.get("HOST") or ""), safe="")
+    if settings.get("PORT"):
+        host += f":{settings['PORT']}"
+    options = {k: v for k, v in (settings.get("OPTIONS") or {}).items() if isinstance(v, str)}
+    query = f"?{urlencode(options)}" if options else ""
+    name = quote(settings["NAME"], safe="")
+    return f"{scheme}://{auth + '@' if auth else ''}{host}/{name}{query}"
+
+
+def parse_wrk(output: str) -> dict:
+    """The figures of a wrk run from the line WRK_SCRIPT writes at the end."""
+    for line in output.splitlines():
+        if line.startswith(WRK_MARKER):
+            raw = json.loads(line[len(WRK_MARKER) :])
+            break
+    else:
+        raise CommandError(f"wrk の出力に結果がありません:\n{output[-2000:]}")
+    seconds = raw["duration_us"] / 1e6
+    socket_errors = {name: int(raw[name]) for name in ("connect", "read", "write", "timeout")}
+    return {
+        "requests": int(raw["requests"]),
+        "seconds": round(seconds, 2),
+        "rps": round(raw["requests"] / seconds, 1) if seconds else 0.0,
+        "non_200": int(raw["non_200"]),
+        "socket_errors": socket_errors,
+        "errors": int(raw["non_200"]) + sum(socket_errors.values()),
+        "p50_ms": round(raw["p50_us"] / 1000, 1),
+        "p99_ms": round(raw["p99_us"] / 1000, 1),
+        "max_ms": round(raw["max_us"] / 1000, 1),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get_status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+@contextmanager
+def gunicorn_server(database: str, environ: dict[str, str]) -> Iterator[str]:
+    """gunicorn (portal.wsgi, GUNICORN_WORKERS workers, DEBUG off) on a free local
+    port against ``database``; yields its base URL once the search page answers 200,
+    and stops it afterwards, whatever happened."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": database, "DEBUG": "0", **environ}
+    command = [sys.executable, "-m", "gunicorn", "portal.wsgi"]
+    command += ["--workers", str(GUNICORN_WORKERS), "--bind", f"127.0.0.1:{port}"]
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(
+            command,
+            cwd=django_settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the workers go with it
+        )
+
+        def fail(message: str) -> CommandError:
+            log.seek(0)
+            return CommandError(f"{message}\n{log.read()[-3000:]}")
+
+        try:
+            deadline = time.monotonic() + SERVER_START_SECONDS
+            ready = base + search_paths()[0]
+            while (status := _get_status(ready)) != 200:
+                if server.poll() is not None:
+                    raise fail(f"gunicorn が終了しました（{server.returncode}）。")
+                if status is not None or time.monotonic() > deadline:
+                    raise fail(f"gunicorn が {ready} に 200 を返しません（{status}）。")
+                time.sleep(0.2)
+            yield base
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
+class ThroughputSection:
+    """Requests per second of the search page from gunicorn with two workers, as
+    deployed, driven by wrk over the five shapes; at S only. Warm (the cache as
+    configured) is held to the budget; cold (SEARCH_CACHE_SECONDS=0) is shown."""
+
+    key = "throughput"
+    title = "スループット（検索ページ、gunicorn）"
+
+    def run(self, ctx: Context) -> dict | None:
+        if ctx.label != "S":
+            return None
+        wrk = shutil.which("wrk")
+        if wrk is None:
+            message = (
+                "wrk がありません（make bench か apt-get install wrk で入ります）。"
+                "スループットは測りません。"
+            )
+            ctx.say(f"  {message}")
+            return {"skipped": message}
+        database = database_url(connection.settings_dict)
+        cache_seconds = getattr(django_settings, "SEARCH_CACHE_SECONDS", 300)
+        figures: dict = {
+            "workers": GUNICORN_WORKERS,
+            "connections": WRK_CONNECTIONS,
+            "duration_s": WRK_SECONDS,
+            "paths": search_paths(),
+            "cache_seconds": cache_seconds,
+        }
+        for mode, seconds in (("warm", cache_seconds), ("cold", 0)):
+            ctx.say(f"  スループット {mode}: SEARCH_CACHE_SECONDS={seconds}, {WRK_SECONDS} 秒")
+            with gunicorn_server(database, {"SEARCH_CACHE_SECONDS": str(seconds)}) as base:
+                figures[mode] = self._load(wrk, base)
+        return figures
+
+    def _load(self, wrk: str, base: str) -> dict:
+        paths = search_paths()
+        for path in paths * 4:  # both workers: templates loaded, pages cached
+            _get_status(base + path)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua") as file:
+            file.write(wrk_script(paths))
+            file.flush()
+            command = [wrk, "--threads", "1", "--connections", str(WRK_CONNECTIONS)]
+            command += ["--duration", f"{WRK_SECONDS}s", "--timeout", "5s", "--script", file.name]
+            done = subprocess.run(
+                [*command, base],
+                capture_output=True,
+                text=True,
+                timeout=WRK_SECONDS + 60,
+            )
+        if done.returncode != 0:
+            raise CommandError(f"wrk が失敗しました（{done.returncode}）: {done.stderr[-2000:]}")
+        return parse_wrk(done.stdout)
+
+    def checks(self, figures: dict | None, ctx: Context) -> list[Check]:
+        if not figures or "skipped" in figures:
+            return []
+        warm = figures["warm"]
+        return [
+            Check("throughput rps", warm["rps"], THROUGHPUT_RPS, ">=", "req/s"),
+            Check("throughput errors", warm["errors"], THROUGHPUT_ERRORS, "<="),
+        ]
+
+    def render(self, figures: dict | None, ctx: Context, checks: dict[str, Check]) -> list[str]:
+        if not figures:
+            return []
+        if "skipped" in figures:
+            return [self.title, f"skipped: {figures['skipped']}"]
+        f = figures
+        lines = [
+            f"{self.title} — {f['workers']} workers, wrk 1 thread {f['connections']} connections "
+            f"{f['duration_s']} s, the {len(f['paths'])} shapes in turn",
+        ]
+        for mode, label in (("warm", "温 warm"), ("cold", "冷 cold")):
+            m = f[mode]
+            seconds = f["cache_seconds"] if mode == "warm" else 0
+            if mode == "warm":
+                rps = _verdict(checks.get("throughput rps"))
+                errors = _verdict(checks.get("throughput errors"))
+            else:
+                rps = errors = "(info)"
+            lines.append(
+                f"{label} (SEARCH_CACHE_SECONDS={seconds}): {m['rps']:,.1f} req/s {rps}  "
+                f"errors {m['errors']} {errors}  p50 {m['p50_ms']:.1f} ms  "
+                f"p99 {m['p99_ms']:.1f} ms  ({m['requests']:,} requests in {m['seconds']:.1f} s)"
+            )
+            if m["errors"]:
+                kinds = {"non-200": m["non_200"], **m["socket_errors"]}
+                lines.append("  errors: " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
+        return lines
+
+
+SECTIONS: list = [
+    SearchSection(),
+    MapSection(),
+    PdfSection(),
+    ImportSection(),
+    ThroughputSection(),
+]
 
 
 def _verdict(check: Check | None) -> str:
@@ -931,6 +1246,10 @@ def _verdict(check: Check | None) -> str:
         return "—"
     mark = "PASS" if check.passed else "FAIL"
     return f"{check.op}{check.limit:g} {mark}"
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return round(numerator / denominator, 2) if denominator else None
 
 
 def _num(value) -> str:

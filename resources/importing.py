@@ -91,6 +91,7 @@ from portal.geo import address_key, haversine_km, locator
 from portal.models import Area, User
 from portal.parsers import ParseError
 from portal.text import normalize, normalize_address
+from resources.cache import data_changed
 from resources.models import (
     Category,
     Feature,
@@ -1872,6 +1873,8 @@ class _Importer:
             records.append(values)
         history_ids = _insert_many(_HISTORY, records)
         self._write_m2m_history(list(zip(history_ids, [r.pk for r in new + updated], strict=True)))
+        # Written around the ORM's signals: the cached public pages go stale here.
+        data_changed()
 
     def _write_m2m(self, plans: list, *, replace: bool) -> None:
         for name, other in (

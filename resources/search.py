@@ -13,6 +13,7 @@ Keyword search matches the normalised search text (portal.text.normalize):
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -39,6 +40,7 @@ from portal.access import resources_visible_to
 from portal.geo import EARTH_RADIUS_KM, locator
 from portal.models import AddressPoint, Area
 from portal.text import normalize, normalize_address
+from resources.cache import versioned_key
 from resources.models import (
     WEEKDAY_CODES,
     WEEKDAY_LABELS,
@@ -71,17 +73,22 @@ def _clean_param(value: str | None, limit: int) -> str:
     return (value or "").replace("\x00", "").strip()[:limit]
 
 
-REFERENCE_CACHE_KEY = "resources:reference-lists:v1"
 REFERENCE_CACHE_SECONDS = 300
 
 
 def reference_lists() -> dict[str, list]:
     """Areas, categories, targets and features, as every search reads them.
 
-    They change rarely, so they are cached for a few minutes and dropped as soon
-    as one is saved here (``forget_reference_lists`` runs on save and delete).
+    They change rarely, so they are cached, under the data version that any
+    change to them moves on (resources/cache.py).
     """
-    lists = cache.get(REFERENCE_CACHE_KEY)
+    key = versioned_key("resources:reference-lists")
+    expires, lists = _reference_memo.get(key, (0.0, None))
+    if expires > time.monotonic():
+        return lists
+    # Kept in this process for a while too: from the cache they would be
+    # unpickled on every search.
+    lists = cache.get(key)
     if lists is None:
         lists = {
             "areas": [
@@ -94,12 +101,13 @@ def reference_lists() -> dict[str, list]:
             "targets": list(Target.objects.all()),
             "features": list(Feature.objects.all()),
         }
-        cache.set(REFERENCE_CACHE_KEY, lists, REFERENCE_CACHE_SECONDS)
+        cache.set(key, lists, REFERENCE_CACHE_SECONDS)
+    _reference_memo.clear()
+    _reference_memo[key] = (time.monotonic() + REFERENCE_CACHE_SECONDS, lists)
     return lists
 
 
-def forget_reference_lists(**_kwargs) -> None:
-    cache.delete(REFERENCE_CACHE_KEY)
+_reference_memo: dict[str, tuple[float, dict]] = {}
 
 
 class Sort(StrEnum):
@@ -536,13 +544,32 @@ COUNT_CAP = 1000
 
 
 class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP + 1 rows: past that, "1,000件以上" is all a reader
-    needs, and an exact count of a 16,000-row match would cost more than the page."""
+    """Finds at most COUNT_CAP + 1 matches: past that, "1,000件以上" is all a reader
+    needs, and an exact count of a 16,000-row match would cost more than the page.
+
+    The matches are fetched as ids, which are the count. When there are only a
+    few, a page is read by id rather than by searching the whole table again (a
+    keyword and an area over 100,000 resources cost more than the ids do)."""
+
+    READ_BY_ID_MAX = 100
+
+    @cached_property
+    def matching_ids(self) -> list[int]:
+        # Without the order or the annotations the page needs: only which rows match.
+        return list(self.object_list.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        return len(self.matching_ids)
 
     @property
     def is_capped(self) -> bool:
         return self.count > COUNT_CAP
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = self.object_list
+        if self.count <= self.READ_BY_ID_MAX:
+            rows = rows.filter(pk__in=self.matching_ids)
+        return self._get_page(rows[bottom : bottom + self.per_page], number, self)

@@ -11,6 +11,7 @@ from django.views.decorators.vary import vary_on_cookie
 from portal.access import can_see_staff_only, resource_for_user, resources_visible_to
 from portal.geo import walking_minutes
 from portal.models import Area
+from resources.cache import cache_public_page
 from resources.models import WEEKDAYS, Resource
 from resources.search import (
     KANA_ORDER,
@@ -100,21 +101,85 @@ def _form_options(filters: SearchFilters) -> dict:
     }
 
 
-def _with_distances(resources, filters: SearchFilters) -> None:
+def _categories_by_resource(resource_ids) -> dict[int, list]:
+    """Each resource's categories, in their display order, in one query: the
+    categories themselves come from the cached reference lists."""
+    categories = {c.pk: c for c in reference_lists()["categories"]}
+    found: dict[int, list] = {}
+    pairs = Resource.categories.through.objects.filter(resource_id__in=resource_ids)
+    for resource_id, category_id in pairs.values_list("resource_id", "category_id"):
+        found.setdefault(resource_id, []).append(categories[category_id])
+    for chosen in found.values():
+        chosen.sort(key=lambda c: (c.sort_order, c.code))
+    return found
+
+
+def _detail_url() -> str:
+    """/resources/<id>/ with ``{}`` for the id: one reverse() for a whole list."""
+    return reverse("resources:detail", args=[0]).removesuffix("0/") + "{}/"
+
+
+def _result_rows(resources) -> list[dict]:
+    """What each result shows, worked out here so that the list template only
+    prints it (twenty rows of lookups in the template were most of the page)."""
+    categories = _categories_by_resource([r.pk for r in resources])
+    type_labels = dict(Resource.Type.choices)
+    status_labels = dict(Resource.Status.choices)
+    detail_url = _detail_url()
+    rows = []
     for resource in resources:
         km = getattr(resource, "distance_km", None)
-        resource.walk_minutes = walking_minutes(km) if km is not None else None
+        rows.append(
+            {
+                "url": detail_url.format(resource.pk),
+                "name": resource.name,
+                "staff_only": resource.is_staff_only,
+                "categories": categories.get(resource.pk, ()),
+                "type": type_labels.get(resource.resource_type, ""),
+                "area": resource.area.label if resource.area else "",
+                "status": ""
+                if resource.status == Resource.Status.ACTIVE
+                else status_labels.get(resource.status, ""),
+                "distance": _("約%(km).1fkm（徒歩%(minutes)d分）")
+                % {"km": km, "minutes": walking_minutes(km)}
+                if km is not None
+                else "",
+                "when": resource.schedule_text(),
+                "where": " ".join(p for p in (resource.venue, resource.address) if p),
+                "fee": resource.fee_text(),
+            }
+        )
+    return rows
+
+
+# The columns a result row reads (the search's sort keys come with the query).
+RESULT_COLUMNS = (
+    "name",
+    "kana",
+    "resource_type",
+    "venue",
+    "address",
+    "fee_free",
+    "fee_amount",
+    "fee_note",
+    "status",
+    "visibility",
+    "updated_at",
+    "area__name",
+    "area__parent__name",
+)
 
 
 @require_GET
 @vary_on_cookie
+@cache_public_page
 def search(request: HttpRequest) -> HttpResponse:
     filters = SearchFilters.from_query(request.GET)
     results = (
         resource_search(fetched_by=request.user, filters=filters)
         .select_related("area", "area__parent")
-        .defer("area__boundary", "area__parent__boundary")
-        .prefetch_related("categories", "schedules")
+        .only(*RESULT_COLUMNS)
+        .prefetch_related("schedules")
     )
     paginator = CappedPaginator(results, PAGE_SIZE)
     if paginator.is_capped and filters.sort is Sort.RELEVANCE:
@@ -126,14 +191,18 @@ def search(request: HttpRequest) -> HttpResponse:
         filters.notices.append(
             _("ページ番号が範囲外のため、%(n)dページ目を表示しています。") % {"n": page.number}
         )
-    _with_distances(page.object_list, filters)
     query = request.GET.copy()
     for key in ("page", "partial"):
         query.pop(key, None)
     context = {
         "filters": filters,
         "page": page,
+        "rows": _result_rows(page.object_list),
         "query_string": query.urlencode(),
+    }
+    if request.GET.get("partial") == "1":
+        return render(request, "resources/_results.html", context)
+    context |= {
         "map_config": {
             "geojson": reverse("resources:map_geojson"),
             "areas": reverse("resources:areas_geojson"),
@@ -141,18 +210,15 @@ def search(request: HttpRequest) -> HttpResponse:
             "labels": {"tier1": _("第1層（区）の境界"), "tier2": _("第2層（圏域）の境界")},
         },
         "show_map_first": request.GET.get("view") == "map",
-        "distance_sort": Sort.DISTANCE,
         **_form_options(filters),
     }
-    template = (
-        "resources/_results.html" if request.GET.get("partial") == "1" else "resources/search.html"
-    )
-    return render(request, template, context)
+    return render(request, "resources/search.html", context)
 
 
 @require_GET
 @gzip_page
 @vary_on_cookie
+@cache_public_page
 def map_geojson(request: HttpRequest) -> JsonResponse:
     """The search's results as GeoJSON points: same filters, same access policy."""
     filters = SearchFilters.from_query(request.GET)
@@ -162,28 +228,20 @@ def map_geojson(request: HttpRequest) -> JsonResponse:
             "pk", "name", "lat", "lng", "resource_type", "visibility"
         )[:MAP_FEATURE_LIMIT]
     )
-    categories = {c.pk: c for c in reference_lists()["categories"]}
-    # Each marker takes the colour of its resource's first category, in one query.
-    first: dict[int, int] = {}
-    pairs = Resource.categories.through.objects.filter(
-        resource_id__in=matches.order_by().values("pk")
-    ).values_list("resource_id", "category_id")
-    for resource_id, category_id in pairs:
-        best = first.get(resource_id)
-        if best is None or categories[category_id].sort_order < categories[best].sort_order:
-            first[resource_id] = category_id
+    # Each marker takes the colour of its resource's first category.
+    categories = _categories_by_resource(matches.order_by().values("pk"))
     type_labels = dict(Resource.Type.choices)
-    detail = reverse("resources:detail", args=[0]).rstrip("0/")
+    detail_url = _detail_url()
     features = []
     for pk, name, lat, lng, rtype, visibility in rows:
-        category = categories.get(first.get(pk))
+        category = next(iter(categories.get(pk, ())), None)
         properties = {
             "id": pk,
             "name": name,
             "category": category.name if category else "",
             "color": category.color if category else "#555555",
             "type": str(type_labels[rtype]),
-            "url": f"{detail}/{pk}/",
+            "url": detail_url.format(pk),
         }
         if visibility == Resource.Visibility.STAFF:
             properties["staff_only"] = True

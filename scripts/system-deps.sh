@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# System packages the tests need: Debian's Chromium for the browser tests, a
-# Japanese font so screenshots show text, and WeasyPrint's Pango. Installs only
-# what is missing, and only where it can (root with apt-get).
+# System packages, for the tests (default) or for `manage.py bench` ("bench").
+#   tests: Debian's Chromium for the browser tests, a Japanese font so
+#          screenshots show text, WeasyPrint's Pango, poppler for PDF checks.
+#   bench: wrk, the load generator of the throughput figure (without it bench
+#          skips that figure).
+# Installs only what is missing, and only where it can (root with apt-get).
 set -euo pipefail
 
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-ldconfig -p 2>/dev/null | grep -q "libpango-1.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
-command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+if [ "${1:-tests}" = "bench" ]; then
+  command -v wrk >/dev/null 2>&1 || need+=(wrk)
+else
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+  ldconfig -p 2>/dev/null | grep -q "libpango-1.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+  command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -12,7 +12,8 @@ from resources.search import reference_lists
 from tests.conftest import make_resource
 from tests.resources.search_pages import listed_names, text
 
-# The area look-up, the count, the page, and the page's categories and schedules;
+# The area look-up, the matching ids (the count), the page, and the page's categories
+# and schedules;
 # areas, categories, targets and features come from the cached reference lists.
 SEARCH_QUERIES = 5
 # The rows, then each row's categories (one query for all rows).
@@ -67,9 +68,9 @@ def add_resources(count: int) -> list[Resource]:
 def test_the_filtered_search_page_costs_the_same_queries_for_30_or_60_resources(
     client, kita1, django_assert_num_queries
 ):
-    reference_lists()  # areas and categories come from the cache, filled once
     for total in (30, 60):
         add_resources(30)
+        reference_lists()  # areas and categories come from the cache, filled after a change
 
         with django_assert_num_queries(SEARCH_QUERIES):
             first = client.get("/resources/", FILTERS)
@@ -84,9 +85,9 @@ def test_the_filtered_search_page_costs_the_same_queries_for_30_or_60_resources(
 def test_the_map_data_costs_the_same_queries_for_30_or_60_features(
     client, kita1, django_assert_num_queries
 ):
-    reference_lists()
     for total in (30, 60):
         add_resources(30)
+        reference_lists()
 
         with django_assert_num_queries(MAP_QUERIES):
             everything = client.get("/resources/map.geojson")

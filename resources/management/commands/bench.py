@@ -1,4 +1,5 @@
-"""manage.py bench [--json] [--size N ...] [--repeat R]: DESIGN.md's performance figures."""
+"""manage.py bench [--json] [--size N ...] [--repeat R] [--only SECTION ...]: DESIGN.md's
+performance figures."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from resources.bench import DEFAULT_REPEAT, DEFAULT_SIZES, SECTIONS, render_repo
 class Command(BaseCommand):
     help = (
         "性能予算（DESIGN.md）を測ります: 別のデータベースに地域資源を生成し（既定 S=1,500 と "
-        "L=100,000）、検索ページの5つの条件と地図 GeoJSON を匿名で繰り返し実行して p50/p95 と比を表示し、"
-        "S では印刷 PDF と取込の速さも測ります。"
+        "L=100,000）、検索ページの5つの条件と地図 GeoJSON を匿名で繰り返し実行して p50/p95 と比を表示します。"
+        "検索ページはキャッシュあり（温、SEARCH_CACHE_SECONDS のとおり）となし（冷、0）の両方で測り、"
+        "冷の1回が送る SQL そのもの（bare）と比べます。"
+        "S では印刷 PDF と取込の速さ、gunicorn（2 workers）に wrk で負荷をかけた毎秒リクエスト数も"
+        "測ります（wrk は make bench で入ります。ないときは飛ばします）。"
         "設定中のデータベースには書き込みません。"
     )
 
@@ -41,7 +45,10 @@ class Command(BaseCommand):
             action="append",
             choices=[section.key for section in SECTIONS],
             metavar="SECTION",
-            help="測る部分を選びます（shapes, geojson, pdf, import。複数可、既定はすべて）",
+            help=(
+                "測る部分を選びます（shapes, geojson, pdf, import, throughput。"
+                "複数可、既定はすべて）"
+            ),
         )
         parser.add_argument(
             "--regenerate",
