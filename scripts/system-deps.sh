@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # System packages, for the tests (default) or for `manage.py bench` ("bench").
+#   both:  WeasyPrint's Pango and HarfBuzz subsetter (without it fonts are
+#          subset in Python, and a PDF takes half as long again).
 #   tests: Debian's Chromium for the browser tests, a Japanese font so
-#          screenshots show text, WeasyPrint's Pango, poppler for PDF checks.
+#          screenshots show text, poppler for the PDF checks.
 #   bench: wrk, the load generator of the throughput figure (without it bench
 #          skips that figure).
 # Installs only what is missing, and only where it can (root with apt-get).
 set -euo pipefail
 
 need=()
+ldconfig -p 2>/dev/null | grep -q "libpango-1.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset" || need+=(libharfbuzz-subset0)
 if [ "${1:-tests}" = "bench" ]; then
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
 else
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-  ldconfig -p 2>/dev/null | grep -q "libpango-1.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fi
 
