@@ -133,6 +133,8 @@ def load_address_points(path: str | Path, *, areas_by_ward: dict[str, Area] | No
         batch_size=500,
     )
     from portal.geo import reset_locator
+    from resources.cache import data_changed
 
     reset_locator()
+    data_changed()  # "near" searches read the 町丁, written here in bulk
     return len(rows)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.core.signals import request_finished, request_started
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class ResourcesConfig(AppConfig):
@@ -7,12 +8,13 @@ class ResourcesConfig(AppConfig):
     verbose_name = "地域資源"
 
     def ready(self) -> None:
-        from portal.models import Area
+        from portal.models import AddressPoint, Area
+        from resources import cache
         from resources.cache import data_changed
         from resources.models import Category, Feature, Resource, ScheduleRule, Target
 
         # Whatever a public page shows: a change makes the cached pages stale.
-        for model in (Resource, ScheduleRule, Area, Category, Target, Feature):
+        for model in (Resource, ScheduleRule, Area, AddressPoint, Category, Target, Feature):
             for signal in (post_save, post_delete):
                 signal.connect(
                     data_changed,
@@ -27,3 +29,17 @@ class ResourcesConfig(AppConfig):
             m2m_changed.connect(
                 data_changed, sender=through, dispatch_uid=f"data-changed-{through.__name__}"
             )
+        request_started.connect(cache.request_started, dispatch_uid="data-version-request")
+        request_finished.connect(cache.request_finished, dispatch_uid="data-version-finished")
+        # A deploy migrates: pages kept by the code before it go stale too.
+        post_migrate.connect(_after_migrate, sender=self, dispatch_uid="data-changed-migrate")
+
+
+def _after_migrate(apps, **_kwargs) -> None:
+    from resources.cache import data_changed
+
+    try:
+        apps.get_model("resources", "DataVersion")
+    except LookupError:  # migrated back to before it
+        return
+    data_changed()

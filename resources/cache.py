@@ -5,52 +5,78 @@ are kept: the reference lists every search reads (areas, categories, targets,
 features), and whole responses of the public search page and its map data for
 visitors who are not logged in.
 
-Everything kept is filed under one *data version*. Saving or deleting a resource,
-a schedule, an area or a reference item, changing a resource's categories, targets
-or features, and every import (``data_changed``) moves the version on, so nothing
-kept is older than the data it shows. ``SEARCH_CACHE_SECONDS`` bounds how long a
-page is kept (0: never), which also bounds how stale a page can be on a server
-whose processes do not share the cache (the default local-memory cache; use
-Redis with CACHE_URL when there is more than one process).
+Everything kept is filed under the *data version*, a counter in the database
+(``DataVersion``). Saving or deleting a resource, a schedule, an area, a 町丁 or a
+reference item, changing a resource's categories, targets or features, every
+import and every migration (``data_changed``) move it on, in the same transaction
+as the change: a page filed under a version never shows older data, in any
+process or on any host, whichever cache backend is configured.
+``SEARCH_CACHE_SECONDS`` bounds how long a page is kept (0: never).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import wraps
-from uuid import uuid4
 
+from asgiref.local import Local
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import connection
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 
-VERSION_KEY = "resources:data-version"
+# A request reads the version once, and uses it throughout (request_started and
+# request_finished reset this; outside requests it is read every time).
+_request = Local()
+
+
+def request_started(**_signal_kwargs) -> None:
+    _request.active, _request.version = True, None
+
+
+def request_finished(**_signal_kwargs) -> None:
+    _request.active, _request.version = False, None
 
 
 def data_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid4().hex[:12], None)
-        version = cache.get(VERSION_KEY, "")
-    return version
+    """The current data version, with the database's name (a bench database's
+    pages never pass for the real one's in a shared cache)."""
+    from resources.models import DataVersion
+
+    known = getattr(_request, "version", None)
+    if known is not None:
+        return known
+    version = DataVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    key = f"{connection.settings_dict['NAME']}:{version or 0}"
+    if getattr(_request, "active", False):
+        _request.version = key
+    return key
 
 
 def data_changed(**_signal_kwargs) -> None:
     """Make everything kept under the old version stale (a signal receiver too)."""
-    cache.set(VERSION_KEY, uuid4().hex[:12], None)
+    from resources.models import DataVersion
+
+    _request.version = None
+    if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        DataVersion.objects.update_or_create(pk=1, defaults={"version": 1})
 
 
 def versioned_key(name: str) -> str:
     return f"{name}:{data_version()}"
 
 
-def _is_cacheable(request: HttpRequest) -> bool:
-    """Only pages that are the same for every visitor who is not logged in."""
+def _is_cacheable(request: HttpRequest, params: Collection[str]) -> bool:
+    """Only pages that are the same for every visitor who is not logged in, for
+    the parameters the page reads (others would only fill the cache)."""
     if not settings.SEARCH_CACHE_SECONDS or request.user.is_authenticated:
         return False
-    # A pending message ("ログアウトしました") belongs to this visitor alone.
+    if any(key not in params for key in request.GET):
+        return False
+    # A pending message belongs to this visitor alone.
     return not len(get_messages(request))
 
 
@@ -61,36 +87,40 @@ def _page_key(request: HttpRequest) -> str:
         (
             request.get_full_path(),
             getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
-            request.COOKIES.get(TEXT_SIZE_COOKIE, ""),
+            str(request.COOKIES.get(TEXT_SIZE_COOKIE) == "large"),
         )
     )
     digest = hashlib.sha256(varies.encode()).hexdigest()[:32]
     return versioned_key(f"resources:page:{digest}")
 
 
-def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve ``view``'s response from the cache to visitors who are not logged in.
+def cache_public_page(*, params: Collection[str]):
+    """Serve the view's response from the cache to visitors who are not logged in.
 
-    Logged-in users always get a fresh page (theirs may hold staff-only data, and
-    it must never be kept where a visitor could be served it). A response that
-    set a cookie or used a CSRF token is personal and is not kept either.
+    ``params`` are the query parameters the view reads. Logged-in users always
+    get a fresh page (theirs may hold staff-only data, and it must never be kept
+    where a visitor could be served it). A response that set a cookie or used a
+    CSRF token is personal and is not kept either.
     """
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _is_cacheable(request):
-            return view(request, *args, **kwargs)
-        key = _page_key(request)
-        stored = cache.get(key)
-        if stored is not None:
-            content, content_type = stored
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        if response.status_code == 200 and not response.streaming and not personal:
-            cache.set(
-                key, (response.content, response["Content-Type"]), settings.SEARCH_CACHE_SECONDS
-            )
-        return response
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not _is_cacheable(request, params):
+                return view(request, *args, **kwargs)
+            key = _page_key(request)
+            stored = cache.get(key)
+            if stored is not None:
+                content, content_type = stored
+                return HttpResponse(content, content_type=content_type)
+            response = view(request, *args, **kwargs)
+            personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            if response.status_code == 200 and not response.streaming and not personal:
+                cache.set(
+                    key, (response.content, response["Content-Type"]), settings.SEARCH_CACHE_SECONDS
+                )
+            return response
 
-    return wrapper
+        return wrapper
+
+    return decorator

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.models import LAT_VALIDATORS, LNG_VALIDATORS, Area
 from portal.text import normalize
+from resources.cache import data_changed
 from resources.fields import BigramVectorField
 
 WEEKDAYS = (
@@ -360,6 +361,7 @@ class Resource(models.Model):
         """Store the weekdays and times of day of the schedules, for the filters."""
         days, times = schedule_summary(self.schedules.all())
         type(self).objects.filter(pk=self.pk).update(schedule_days=days, schedule_times=times)
+        data_changed()  # an update() sends no signal
         self.schedule_days, self.schedule_times = days, times
 
     @property
@@ -517,3 +519,18 @@ class ScheduleRule(models.Model):
         if self.closes_at:
             data["closes_at"] = self.closes_at.strftime("%H:%M")
         return data
+
+
+class DataVersion(models.Model):
+    """One row: the version of everything the public pages show (resources/cache.py).
+
+    Held in the database so that it moves on in the same commit as the change,
+    and is the same for every process and host, with or without a shared cache."""
+
+    version = models.BigIntegerField(_("版"), default=0)
+
+    class Meta:
+        verbose_name = _("公開データの版")
+
+    def __str__(self) -> str:
+        return str(self.version)

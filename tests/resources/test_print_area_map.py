@@ -160,6 +160,6 @@ def test_the_map_reads_the_database_a_fixed_number_of_times(
     client, kita_map, django_assert_num_queries
 ):
     reference_lists()  # the search's reference lists come from the cache
-    # area, area outlines, rows, categories, schedules.
-    with django_assert_num_queries(5):
+    # data version, area, area outlines, rows, categories, schedules.
+    with django_assert_num_queries(6):
         client.get("/areas/27127/map.pdf")

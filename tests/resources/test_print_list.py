@@ -233,15 +233,15 @@ def test_the_list_reads_the_database_a_fixed_number_of_times(
     client, kita_list, django_assert_num_queries
 ):
     reference_lists()  # the search's reference lists come from the cache
-    # area, rows, categories, schedules: however many rows there are.
-    with django_assert_num_queries(4):
+    # data version, area, rows, categories, schedules: however many rows there are.
+    with django_assert_num_queries(5):
         client.get(URL + "?area=27127")
     for n in range(10):
         make_resource(
             name=f"追加の会{n}", area=kita_list["kita1"], categories=[Category.objects.first()]
         )
     reference_lists()  # filled again after the change
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(URL + "?area=27127")
 
 

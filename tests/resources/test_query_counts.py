@@ -12,14 +12,14 @@ from resources.search import reference_lists
 from tests.conftest import make_resource
 from tests.resources.search_pages import listed_names, text
 
-# The area look-up, the matching ids (the count), the page, and the page's categories
-# and schedules;
+# The data version, the area look-up, the matching ids (the count), the page, and the
+# page's categories and schedules;
 # areas, categories, targets and features come from the cached reference lists.
-SEARCH_QUERIES = 5
-# The rows, then each row's categories (one query for all rows).
-MAP_QUERIES = 2
+SEARCH_QUERIES = 6
+# The data version, the rows, then each row's categories (one query for all rows).
+MAP_QUERIES = 3
 # The map with an area filter adds the area look-up.
-MAP_FILTERED_QUERIES = 3
+MAP_FILTERED_QUERIES = 4
 # The resource, its nearby resources, the marker's category, area and its parent,
 # categories, schedules, targets and features for the page.
 DETAIL_QUERIES = 9

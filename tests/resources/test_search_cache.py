@@ -14,12 +14,12 @@ from tests.resources.search_pages import listed_names, text
 STAFF_ONLY_NAME = "非公開の準備中カフェ"
 
 
-def test_the_same_public_search_is_served_again_without_the_database(
+def test_the_same_public_search_is_served_again_from_the_cache(
     client, public_salon, django_assert_num_queries
 ):
     first = client.get("/resources/", {"q": "サロン"})
 
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):  # the data version, nothing else
         again = client.get("/resources/", {"q": "サロン"})
 
     assert listed_names(again) == listed_names(first) == ["梅田ふれあいサロン"]
@@ -29,7 +29,7 @@ def test_the_same_public_search_is_served_again_without_the_database(
 def test_the_map_data_is_served_again_too(client, public_salon, django_assert_num_queries):
     first = client.get("/resources/map.geojson", {"q": "サロン"})
 
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):
         again = client.get("/resources/map.geojson", {"q": "サロン"})
 
     assert again.json() == first.json()
@@ -184,5 +184,44 @@ def test_with_the_cache_off_every_page_is_searched_again(
 ):
     client.get("/resources/", {"q": "サロン"})
 
-    with django_assert_num_queries(4):  # matching ids, page, schedules, categories
+    # the data version, matching ids, page, schedules, categories
+    with django_assert_num_queries(5):
         client.get("/resources/", {"q": "サロン"})
+
+
+def test_the_version_moves_with_the_change_and_only_with_it(public_salon):
+    from contextlib import suppress
+
+    from django.db import transaction
+
+    from resources.cache import data_version
+
+    before = data_version()
+    with suppress(RuntimeError), transaction.atomic():
+        public_salon.name = "梅田こもれびサロン"
+        public_salon.save()
+        assert data_version() != before  # inside the change's own transaction
+        raise RuntimeError("rolled back")
+
+    assert data_version() == before  # the change was rolled back, and so was the version
+
+
+def test_a_new_town_block_moves_the_version_for_nearby_searches(public_salon, kita1):
+    from portal.models import AddressPoint
+    from resources.cache import data_version
+
+    before = data_version()
+    AddressPoint.objects.create(
+        code="27127099001", city="大阪市", ward="北区", name="新町1丁目", lat=34.7, lng=135.49
+    )
+
+    assert data_version() != before
+
+
+def test_pages_with_parameters_the_search_does_not_read_are_not_kept(
+    client, public_salon, django_assert_num_queries
+):
+    client.get("/resources/", {"q": "サロン", "utm_source": "mail"})
+
+    with django_assert_num_queries(5):  # searched again: not filed in the cache
+        client.get("/resources/", {"q": "サロン", "utm_source": "mail"})
