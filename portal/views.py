@@ -92,6 +92,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@never_cache
 def text_size(request: HttpRequest) -> HttpResponse:
     """Large text on or off, remembered for a year; works without JavaScript.
 

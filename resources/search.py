@@ -163,6 +163,15 @@ class Chip:
     remove_query: str
 
 
+# The query parameters a search reads (the page, the map data, print and export).
+SEARCH_PARAMS = frozenset(
+    {
+        "q", "area", "category", "target", "feature", "type", "weekday", "time", "free",
+        "status", "lat", "lng", "near", "radius_km", "sort",
+    }
+)  # fmt: skip
+
+
 @dataclass
 class SearchFilters:
     q: str = ""

@@ -15,6 +15,7 @@ from resources.cache import cache_public_page
 from resources.models import WEEKDAYS, Resource
 from resources.search import (
     KANA_ORDER,
+    SEARCH_PARAMS,
     SORT_LABELS,
     TIME_CODES,
     CappedPaginator,
@@ -108,7 +109,8 @@ def _categories_by_resource(resource_ids) -> dict[int, list]:
     found: dict[int, list] = {}
     pairs = Resource.categories.through.objects.filter(resource_id__in=resource_ids)
     for resource_id, category_id in pairs.values_list("resource_id", "category_id"):
-        found.setdefault(resource_id, []).append(categories[category_id])
+        if category_id in categories:  # one added since the lists were read: next time
+            found.setdefault(resource_id, []).append(categories[category_id])
     for chosen in found.values():
         chosen.sort(key=lambda c: (c.sort_order, c.code))
     return found
@@ -172,7 +174,7 @@ RESULT_COLUMNS = (
 
 @require_GET
 @vary_on_cookie
-@cache_public_page
+@cache_public_page(params=SEARCH_PARAMS | {"page", "partial", "view"})
 def search(request: HttpRequest) -> HttpResponse:
     filters = SearchFilters.from_query(request.GET)
     results = (
@@ -218,7 +220,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 @gzip_page
 @vary_on_cookie
-@cache_public_page
+@cache_public_page(params=SEARCH_PARAMS)
 def map_geojson(request: HttpRequest) -> JsonResponse:
     """The search's results as GeoJSON points: same filters, same access policy."""
     filters = SearchFilters.from_query(request.GET)
