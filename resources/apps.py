@@ -35,11 +35,13 @@ class ResourcesConfig(AppConfig):
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="data-changed-migrate")
 
 
-def _after_migrate(apps, **_kwargs) -> None:
+def _after_migrate(**kwargs) -> None:
+    from django.apps import apps as installed
+
     from resources.cache import data_changed
 
-    try:
-        apps.get_model("resources", "DataVersion")
+    try:  # the models as migrated (a flush sends no "apps": then as installed)
+        (kwargs.get("apps") or installed).get_model("resources", "DataVersion")
     except LookupError:  # migrated back to before it
         return
     data_changed()

@@ -17,6 +17,7 @@ process or on any host, whichever cache backend is configured.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Collection
 from functools import wraps
 
@@ -25,7 +26,8 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.http import HttpRequest, HttpResponse
 
 # A request reads the version once, and uses it throughout (request_started and
@@ -57,12 +59,18 @@ def data_version() -> str:
 
 
 def data_changed(**_signal_kwargs) -> None:
-    """Make everything kept under the old version stale (a signal receiver too)."""
+    """Make everything kept under the old version stale (a signal receiver too).
+
+    The new version is the clock in microseconds (or one more than the last, if
+    that is later), never a number used before: a version that a rolled-back
+    transaction took, or one of a database that was emptied, does not come back.
+    """
     from resources.models import DataVersion
 
     _request.version = None
-    if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1):
-        DataVersion.objects.update_or_create(pk=1, defaults={"version": 1})
+    now = time.time_ns() // 1000
+    if not DataVersion.objects.filter(pk=1).update(version=Greatest(F("version") + 1, Value(now))):
+        DataVersion.objects.update_or_create(pk=1, defaults={"version": now})
 
 
 def versioned_key(name: str) -> str:
