@@ -92,7 +92,7 @@ def reference_lists() -> dict[str, list]:
     if lists is None:
         lists = {
             "areas": [
-                {"code": a.code, "label": a.label, "tier": a.tier}
+                {"pk": a.pk, "code": a.code, "label": a.label, "tier": a.tier}
                 for a in Area.objects.select_related("parent")
                 .only("code", "name", "tier", "parent__name")
                 .order_by("tier", "sort_order", "code")

@@ -125,6 +125,7 @@ def _result_rows(resources) -> list[dict]:
     """What each result shows, worked out here so that the list template only
     prints it (twenty rows of lookups in the template were most of the page)."""
     categories = _categories_by_resource([r.pk for r in resources])
+    area_labels = {a["pk"]: a["label"] for a in reference_lists()["areas"]}
     type_labels = dict(Resource.Type.choices)
     status_labels = dict(Resource.Status.choices)
     detail_url = _detail_url()
@@ -138,7 +139,7 @@ def _result_rows(resources) -> list[dict]:
                 "staff_only": resource.is_staff_only,
                 "categories": categories.get(resource.pk, ()),
                 "type": type_labels.get(resource.resource_type, ""),
-                "area": resource.area.label if resource.area else "",
+                "area": area_labels.get(resource.area_id, ""),
                 "status": ""
                 if resource.status == Resource.Status.ACTIVE
                 else status_labels.get(resource.status, ""),
@@ -167,8 +168,7 @@ RESULT_COLUMNS = (
     "status",
     "visibility",
     "updated_at",
-    "area__name",
-    "area__parent__name",
+    "area",  # its label comes from the cached reference lists
 )
 
 
@@ -179,7 +179,6 @@ def search(request: HttpRequest) -> HttpResponse:
     filters = SearchFilters.from_query(request.GET)
     results = (
         resource_search(fetched_by=request.user, filters=filters)
-        .select_related("area", "area__parent")
         .only(*RESULT_COLUMNS)
         .prefetch_related("schedules")
     )
