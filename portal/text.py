@@ -12,6 +12,7 @@ import unicodedata
 _KATAKANA_START = ord("ァ")
 _KATAKANA_END = ord("ヶ")
 _HIRAGANA_OFFSET = ord("ぁ") - ord("ァ")
+_TO_HIRAGANA = {code: code + _HIRAGANA_OFFSET for code in range(_KATAKANA_START, _KATAKANA_END + 1)}
 
 # Characters kept by ``normalize``: letters and digits of every script, the
 # prolonged sound mark (ー in さーくる is part of the word) and the iteration mark.
@@ -19,10 +20,7 @@ _KEEP_EXTRA = {"ー", "々", "〆", "ゝ", "ゞ"}
 
 
 def katakana_to_hiragana(text: str) -> str:
-    return "".join(
-        chr(ord(ch) + _HIRAGANA_OFFSET) if _KATAKANA_START <= ord(ch) <= _KATAKANA_END else ch
-        for ch in text
-    )
+    return text.translate(_TO_HIRAGANA)
 
 
 def _is_kept(ch: str) -> bool:
@@ -34,14 +32,26 @@ def _is_kept(ch: str) -> bool:
     return category[0] in {"L", "N", "M"}
 
 
+class _Fold(dict):
+    """str.translate table: katakana to hiragana, characters not kept dropped.
+    Filled on demand, one entry per character ever seen (imports are long)."""
+
+    def __missing__(self, code: int) -> int | None:
+        folded = _TO_HIRAGANA.get(code, code) if _is_kept(chr(code)) else None
+        self[code] = folded
+        return folded
+
+
+_FOLD = _Fold()
+
+
 def normalize(text: str | None) -> str:
     """Search form of ``text``: NFKC, lower case, hiragana, no spaces or punctuation."""
     if not text:
         return ""
-    folded = katakana_to_hiragana(unicodedata.normalize("NFKC", text).lower())
     # Hyphen-like characters that NFKC leaves alone are punctuation here, but the
     # prolonged sound mark after kana is a letter of the word.
-    kept = "".join(ch for ch in folded if _is_kept(ch))
+    kept = unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
     # A separate sound mark (ハ゜ from old spreadsheets) becomes a combining one
     # under NFKC; NFC joins it to its kana (パ).
     return unicodedata.normalize("NFC", kept)

@@ -131,11 +131,14 @@ def bigrams(text: str) -> list[str]:
 
 def bigram_vector(text: str) -> str:
     """``text``'s bigrams as a tsvector literal: 'たい':1 'いそ':2 …"""
-    positions: dict[str, list[int]] = {}
+    positions: dict[str, list[str]] = {}
     for index, gram in enumerate(bigrams(text)[:16000], start=1):
-        positions.setdefault(gram, []).append(index)
+        positions.setdefault(gram, []).append(str(index))
+    # Imports write thousands of these: quote only a text that needs it.
+    quoted = "'" in text or "\\" in text
     return " ".join(
-        f"'{_quote(gram)}':{','.join(map(str, spots[:256]))}" for gram, spots in positions.items()
+        f"'{_quote(gram) if quoted else gram}':{','.join(spots[:256])}"
+        for gram, spots in positions.items()
     )
 
 

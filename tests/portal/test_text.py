@@ -146,3 +146,13 @@ def test_nothing_normalises_to_nothing():
 
 def test_katakana_to_hiragana_leaves_other_text_alone():
     assert katakana_to_hiragana("サロンABC体操") == "さろんABC体操"
+
+
+@given(st.text())
+def test_normalize_folds_each_character_as_the_rule_says(text):
+    """The translate table gives what the rule says, character by character."""
+    from portal.text import _is_kept
+
+    folded = katakana_to_hiragana(unicodedata.normalize("NFKC", text).lower())
+    expected = unicodedata.normalize("NFC", "".join(ch for ch in folded if _is_kept(ch)))
+    assert normalize(text) == expected
