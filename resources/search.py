@@ -13,7 +13,6 @@ Keyword search matches the normalised search text (portal.text.normalize):
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -83,11 +82,8 @@ def reference_lists() -> dict[str, list]:
     change to them moves on (resources/cache.py).
     """
     key = versioned_key("resources:reference-lists")
-    expires, lists = _reference_memo.get(key, (0.0, None))
-    if expires > time.monotonic():
-        return lists
-    # Kept in this process for a while too: from the cache they would be
-    # unpickled on every search.
+    if key in _reference_memo:  # from the cache they would be unpickled on every search
+        return _reference_memo[key]
     lists = cache.get(key)
     if lists is None:
         lists = {
@@ -103,11 +99,12 @@ def reference_lists() -> dict[str, list]:
         }
         cache.set(key, lists, REFERENCE_CACHE_SECONDS)
     _reference_memo.clear()
-    _reference_memo[key] = (time.monotonic() + REFERENCE_CACHE_SECONDS, lists)
+    _reference_memo[key] = lists
     return lists
 
 
-_reference_memo: dict[str, tuple[float, dict]] = {}
+# This process's copy, for the current data version only.
+_reference_memo: dict[str, dict] = {}
 
 
 class Sort(StrEnum):

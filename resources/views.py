@@ -105,14 +105,16 @@ def _form_options(filters: SearchFilters) -> dict:
 def _categories_by_resource(resource_ids) -> dict[int, list]:
     """Each resource's categories, in their display order, in one query: the
     categories themselves come from the cached reference lists."""
-    categories = {c.pk: c for c in reference_lists()["categories"]}
+    listed = reference_lists()["categories"]  # in their display order
+    categories = {c.pk: c for c in listed}
+    order = {c.pk: position for position, c in enumerate(listed)}
     found: dict[int, list] = {}
     pairs = Resource.categories.through.objects.filter(resource_id__in=resource_ids)
     for resource_id, category_id in pairs.values_list("resource_id", "category_id"):
         if category_id in categories:  # one added since the lists were read: next time
             found.setdefault(resource_id, []).append(categories[category_id])
     for chosen in found.values():
-        chosen.sort(key=lambda c: (c.sort_order, c.code))
+        chosen.sort(key=lambda c: order[c.pk])
     return found
 
 
