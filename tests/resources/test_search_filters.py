@@ -414,3 +414,25 @@ def test_no_filter_no_chips(client, by_category):
 
     assert chips(response) == {}
     assert "すべて外す" not in text(response)
+
+
+def test_the_cache_knows_every_parameter_the_search_reads(db):
+    """SEARCH_PARAMS (what a cached page may vary by) is what from_query reads."""
+    from django.http import QueryDict
+
+    from resources.search import SEARCH_PARAMS, SearchFilters
+
+    class Recording(QueryDict):
+        read: set[str] = set()
+
+        def get(self, key, default=None):
+            self.read.add(key)
+            return super().get(key, default)
+
+        def getlist(self, key, default=None):
+            self.read.add(key)
+            return super().getlist(key, default)
+
+    SearchFilters.from_query(Recording("q=体操&near=梅田&lat=34.7&lng=135.5"))
+
+    assert Recording.read == SEARCH_PARAMS
