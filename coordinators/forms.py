@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coordinators.models import COUNT_MAX, COUNT_MESSAGE, COUNT_MIN, Activity, Function, Kind
+from coordinators.policy import activity_areas_for
 from coordinators.selectors import linkable_resources
-from portal.access import activity_areas_for
 from portal.models import Area
 from resources.models import Resource
 

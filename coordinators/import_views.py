@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from coordinators.importing import ACTIVITY_COLUMNS, activities_import
 from councils.importing import COUNCIL_COLUMNS, councils_import
-from portal.access import is_city_staff
+from portal.roles import is_city_staff
 from resources.importing import MB, max_upload_bytes
 from resources.io_views import UploadForm
 

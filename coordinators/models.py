@@ -2,7 +2,7 @@
 
 Activity text (what was heard, the response) may hold personal information: it
 is staff-only always, and every page reads it through
-``portal.access.activities_visible_to``.
+``coordinators.policy``.
 """
 
 from __future__ import annotations

@@ -10,11 +10,12 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from coordinators.models import Activity, ActivityFunction, Coordinator, Function, Kind
+from coordinators.policy import activities_visible_to, activity_areas_for
 from coordinators.services import check_interval_days
-from portal.access import activities_visible_to, activity_areas_for, resources_editable_by
 from portal.models import Area, User
 from portal.wareki import fiscal_year_of
 from resources.models import Resource
+from resources.policy import resources_editable_by
 
 
 def coordinator_for(user) -> Coordinator | None:

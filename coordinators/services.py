@@ -27,7 +27,7 @@ from coordinators.models import (
     Coordinator,
     Function,
 )
-from portal.access import activity_areas_for
+from coordinators.policy import activity_areas_for
 from portal.models import Area, User
 from portal.wareki import format_date
 from resources.models import Resource

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coordinators.forms import ActivityFilterForm, ActivityForm, LaunchForm
 from coordinators.models import Activity
+from coordinators.policy import activities_editable_by, activity_areas_for, activity_for_user
 from coordinators.selectors import (
     ActivityFilters,
     coordinator_for,
@@ -39,15 +40,10 @@ from coordinators.services import (
     resource_launch_record,
     resource_verify,
 )
-from portal.access import (
-    activities_editable_by,
-    activity_areas_for,
-    activity_for_user,
-    is_city_staff,
-    resource_for_user,
-)
 from portal.decorators import add_validation_errors, records_page
+from portal.roles import is_city_staff
 from portal.wareki import fiscal_year_of, format_fiscal_year
+from resources.policy import resource_for_user
 
 PAGE_SIZE = 30
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from councils.files import TYPE_NAMES, max_bytes
 from councils.models import Council, CouncilMember, Meeting, RegionalIssue
-from portal.access import areas_editable_by
 from portal.models import Area
+from portal.roles import areas_served_by
 from portal.wareki import fiscal_year_of, format_fiscal_year
 from resources.models import Resource
 
@@ -104,7 +104,7 @@ class CouncilForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = (
-            areas_editable_by(user).select_related("parent").order_by("tier", "sort_order", "code")
+            areas_served_by(user).select_related("parent").order_by("tier", "sort_order", "code")
         )
         self.fields["business_start_fy"].choices = _fiscal_year_choices()
         self.fields["origin"].choices = Council.Origin.choices

@@ -1,6 +1,6 @@
 """協議体 (councils): members, meetings with their attachments, and 地域課題.
 
-Everything here is staff-only; pages read it through ``portal.access``
+Everything here is staff-only; pages read it through ``councils.policy``
 (``councils_visible_to``, ``council_for_user`` …). Attachments live outside
 MEDIA_ROOT and are served only by ``councils.views.attachment``.
 """

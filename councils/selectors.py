@@ -7,7 +7,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from councils.models import Council, RegionalIssue
-from portal.access import councils_visible_to, issues_visible_to
+from councils.policy import councils_visible_to, issues_visible_to
 from portal.models import Area, User
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coordinators.policy import activity_areas_for
 from councils.forms import (
     CouncilForm,
     EscalateForm,
@@ -21,6 +22,13 @@ from councils.forms import (
     MemberFormSet,
 )
 from councils.models import Council, RegionalIssue
+from councils.policy import (
+    attachment_for_user,
+    council_for_user,
+    councils_editable_by,
+    issue_for_user,
+    meeting_for_user,
+)
 from councils.selectors import council_list as select_councils
 from councils.selectors import issue_list as select_issues
 from councils.selectors import issues_reported_to
@@ -36,14 +44,6 @@ from councils.services import (
     meeting_record,
     meeting_update,
     tier1_council_for,
-)
-from portal.access import (
-    activity_areas_for,
-    attachment_for_user,
-    council_for_user,
-    councils_editable_by,
-    issue_for_user,
-    meeting_for_user,
 )
 from portal.decorators import add_validation_errors, records_page
 from portal.models import Area

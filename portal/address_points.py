@@ -132,8 +132,8 @@ def load_address_points(path: str | Path, *, areas_by_ward: dict[str, Area] | No
         ],
         batch_size=500,
     )
+    from portal.cache import data_changed
     from portal.geo import reset_locator
-    from resources.cache import data_changed
 
     reset_locator()
     data_changed()  # "near" searches read the 町丁, written here in bulk

@@ -4,6 +4,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import AppConfig, apps
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 
@@ -12,19 +13,42 @@ class PortalConfig(AppConfig):
     verbose_name = "地域資源ポータル"
 
     def ready(self) -> None:
+        from portal import cache
         from portal.geo import reset_locator
         from portal.models import AddressPoint, Area
-
-        for model in (Area, AddressPoint):
-            post_save.connect(reset_locator, sender=model, dispatch_uid=f"locator-{model.__name__}")
-            post_delete.connect(
-                reset_locator, sender=model, dispatch_uid=f"locator-d-{model.__name__}"
-            )
         from portal.roles import ensure_role_groups
 
+        for model in (Area, AddressPoint):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    reset_locator,
+                    sender=model,
+                    dispatch_uid=f"locator-{signal is post_save}-{model.__name__}",
+                )
+                signal.connect(
+                    cache.data_changed,
+                    sender=model,
+                    dispatch_uid=f"data-changed-{signal is post_save}-{model.__name__}",
+                )
+        request_started.connect(cache.request_started, dispatch_uid="data-version-request")
+        request_finished.connect(cache.request_finished, dispatch_uid="data-version-finished")
+        # A deploy migrates: pages kept by the code before it go stale too.
+        post_migrate.connect(_after_migrate, dispatch_uid="data-changed-migrate")
         # After every app's migrations, so that all permissions exist.
         post_migrate.connect(ensure_role_groups, dispatch_uid="portal-role-groups")
         _discover_admin_modules()
+
+
+def _after_migrate(sender, **kwargs) -> None:
+    from portal.cache import data_changed
+
+    if sender.name != "portal":
+        return
+    try:  # the models as migrated (a flush sends no "apps": then as installed)
+        (kwargs.get("apps") or apps).get_model("portal", "DataVersion")
+    except LookupError:  # migrated back to before it
+        return
+    data_changed()
 
 
 def _discover_admin_modules() -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from portal.access import can_see_staff_only, role_label
+from portal.roles import can_see_staff_only, role_label
 
 TEXT_SIZE_COOKIE = "textsize"
 

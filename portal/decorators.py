@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
-from portal.access import can_log_activities
+from portal.roles import is_in_charge
 
 
 def records_page(view):
@@ -17,7 +17,7 @@ def records_page(view):
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        if not can_log_activities(request.user):
+        if not is_in_charge(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 

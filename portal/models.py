@@ -28,6 +28,13 @@ class AreaQuerySet(models.QuerySet):
     def tier2(self) -> AreaQuerySet:
         return self.filter(tier=Area.Tier.DISTRICT)
 
+    def within(self, *areas) -> AreaQuerySet:
+        """The areas given and, for a tier-1 area, every tier-2 area inside it:
+        the one rule for "an area and its children" (areas, or one queryset)."""
+        if len(areas) == 1 and isinstance(areas[0], models.QuerySet):
+            areas = areas[0]
+        return self.filter(models.Q(pk__in=areas) | models.Q(parent__in=areas)).distinct()
+
 
 class Area(models.Model):
     """第1層 (the city or a ward) or 第2層 (a 日常生活圏域 inside it)."""
@@ -188,3 +195,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+
+class DataVersion(models.Model):
+    """One row: the version of everything the public pages show (portal/cache.py).
+
+    Held in the database so that it moves on in the same commit as the change,
+    and is the same for every process and host, with or without a shared cache."""
+
+    version = models.BigIntegerField(_("版"), default=0)
+
+    class Meta:
+        verbose_name = _("公開データの版")
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -1,13 +1,115 @@
-"""The role groups and what each may do in the admin, kept in step after every migrate."""
+"""Who a user is to the portal: role groups, the tier of fields they read, and
+the areas a coordinator serves.
+
+Roles come from Django groups (names below) plus superusers; a coordinator's
+areas are stored once, on ``User.areas``. Each app's ``policy`` module decides
+which of its objects and fields a user may see or edit from these answers; no
+view asks the groups itself.
+
+Field tiers (README "Roles and visibility"):
+
+- ``Reader.PUBLIC``: anyone, logged in or not, without a role;
+- ``Reader.RELATED`` (関係者: care managers, 包括 staff): + staff-only resources,
+  the contact person and their phone;
+- ``Reader.IN_CHARGE`` (担当: coordinators, city staff, admins): + internal
+  notes, the supporting coordinator and who verified the record.
+"""
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q, QuerySet
 
-from portal.access import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
+from portal.models import Area
 
-# app_label.model -> actions. Area scoping for coordinators is enforced by the
-# access policy on top of these model permissions.
+GROUP_CARE_MANAGER = "関係者"
+GROUP_COORDINATOR = "生活支援コーディネーター"
+GROUP_CITY_STAFF = "市職員"
+ROLE_GROUPS = (GROUP_CARE_MANAGER, GROUP_COORDINATOR, GROUP_CITY_STAFF)
+
+
+class Reader(IntEnum):
+    """The tier of fields a user reads; each tier reads everything below it."""
+
+    PUBLIC = 0
+    RELATED = 1
+    IN_CHARGE = 2
+
+
+def _groups(user) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_portal_groups", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._portal_groups = cached
+    return cached
+
+
+def is_city_staff(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or GROUP_CITY_STAFF in _groups(user)
+
+
+def is_coordinator(user) -> bool:
+    return GROUP_COORDINATOR in _groups(user)
+
+
+def reader_tier(user) -> Reader:
+    if is_city_staff(user) or is_coordinator(user):
+        return Reader.IN_CHARGE
+    if GROUP_CARE_MANAGER in _groups(user):
+        return Reader.RELATED
+    return Reader.PUBLIC
+
+
+def can_see_staff_only(user) -> bool:
+    """関係者限定 data: care managers, coordinators, city staff and admins."""
+    return reader_tier(user) >= Reader.RELATED
+
+
+def is_in_charge(user) -> bool:
+    """担当: coordinators and city staff (internal notes, records of work)."""
+    return reader_tier(user) >= Reader.IN_CHARGE
+
+
+def role_label(user) -> str:
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    if user.is_superuser:
+        return "管理者"
+    for group in (GROUP_CITY_STAFF, GROUP_COORDINATOR, GROUP_CARE_MANAGER):
+        if group in _groups(user):
+            return group
+    return "一般"
+
+
+def areas_served_by(user) -> QuerySet[Area]:
+    """The areas a user works in: every area for city staff; for a coordinator
+    the areas on ``User.areas``, a tier-1 area with all its tier-2 areas."""
+    if is_city_staff(user):
+        return Area.objects.all()
+    if not is_coordinator(user):
+        return Area.objects.none()
+    return Area.objects.within(user.areas.all())
+
+
+def wards_served_by(user) -> QuerySet[Area]:
+    """The tier-1 areas a coordinator serves directly (as a tier-1 coordinator)."""
+    return user.areas.filter(tier=Area.Tier.CITY)
+
+
+def wards_of(user) -> QuerySet[Area]:
+    """The tier-1 areas a user's areas belong to (their own wards and parents)."""
+    own = user.areas.all()
+    return Area.objects.filter(
+        Q(pk__in=own.filter(tier=Area.Tier.CITY)) | Q(children__in=own)
+    ).distinct()
+
+
+# What each role may do in the Django admin, kept in step after every migrate.
+# app_label.model -> actions; area scoping for coordinators is each app's policy.
 ADMIN_PERMISSIONS = {
     GROUP_CITY_STAFF: {
         "portal.area": ("view", "add", "change", "delete"),

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "resources",
     "councils",
     "coordinators",
+    "reports",
+    # Development apps: the demo municipality and the benchmark.
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -225,7 +229,7 @@ else:
         }
     }
 # Anonymous search pages are kept this long in the cache (0: never); any change to
-# resources or reference data makes them stale at once (resources/cache.py).
+# resources or reference data makes them stale at once (portal/cache.py).
 SEARCH_CACHE_SECONDS = envint("SEARCH_CACHE_SECONDS", 300)
 PRINT_MAX_ROWS = envint("PRINT_MAX_ROWS", 500)  # larger prints: manage.py print_booklet
 IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)

@@ -7,16 +7,15 @@ from django.urls import include, path
 from portal import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("resources.home_urls")),
     path("healthz", views.healthz, name="healthz"),
-    path("areas/<slug:code>/", views.area_detail, name="area_detail"),
     path("settings/text-size/", views.text_size, name="text_size"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/", include("coordinators.urls")),
     path("staff/councils/", include("councils.urls")),
-    path("staff/reports/", include("coordinators.report_urls")),
+    path("staff/reports/", include("reports.urls")),
     path("resources/", include("resources.urls")),
     # Printing (PDF lists, sheets, area maps) and data in/out (imports, exports,
     # HSDS API) keep their own URL modules; their paths are absolute.

@@ -3,64 +3,15 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal.access import (
-    areas_editable_by,
-    can_see_staff_only,
-    is_city_staff,
-    resources_visible_to,
-)
 from portal.context_processors import TEXT_SIZE_COOKIE
 from portal.forms import LoginForm
-from portal.models import Area
-from resources.models import Resource
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    visible = resources_visible_to(request.user).exclude(status=Resource.Status.ENDED)
-    counts = dict(
-        visible.values("area_tier1").annotate(n=Count("pk")).values_list("area_tier1", "n")
-    )
-    wards = [(area, counts.get(area.pk, 0)) for area in Area.objects.tier1()]
-    return render(
-        request,
-        "portal/home.html",
-        {"wards": wards, "total": sum(counts.values())},
-    )
-
-
-@require_GET
-def area_detail(request: HttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(Area.objects.select_related("parent"), code=code)
-    visible = resources_visible_to(request.user).exclude(status=Resource.Status.ENDED)
-    field = "area_tier1" if area.tier == Area.Tier.CITY else "area"
-    by_type = (
-        visible.filter(**{field: area}).values("resource_type").annotate(n=Count("pk")).order_by()
-    )
-    type_labels = dict(Resource.Type.choices)
-    children = area.children.annotate(
-        n=Count(
-            "resources",
-            filter=Q(resources__in=visible),
-        )
-    )
-    return render(
-        request,
-        "portal/area_detail.html",
-        {
-            "area": area,
-            "children": children,
-            "by_type": [(type_labels[row["resource_type"]], row["n"]) for row in by_type],
-            "total": sum(row["n"] for row in by_type),
-        },
-    )
+from portal.roles import areas_served_by, can_see_staff_only, is_city_staff
 
 
 @login_required
@@ -73,7 +24,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         request,
         "portal/staff_home.html",
         {
-            "editable_areas": areas_editable_by(request.user).select_related("parent"),
+            "editable_areas": areas_served_by(request.user).select_related("parent"),
             "is_city_staff": is_city_staff(request.user),
         },
     )
@@ -97,7 +48,7 @@ def text_size(request: HttpRequest) -> HttpResponse:
     """Large text on or off, remembered for a year; works without JavaScript.
 
     A GET form: it only sets a display preference, and pages whose forms carry no
-    CSRF token can be served from the cache (resources/cache.py).
+    CSRF token can be served from the cache (portal/cache.py).
     """
     target = request.GET.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):

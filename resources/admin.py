@@ -7,10 +7,11 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.access import areas_editable_by, is_city_staff, resources_editable_by
+from portal.roles import areas_served_by, is_city_staff
 from portal.widgets import LocationPickerWidget
 from resources.importing import ResourceImportExportAdminMixin
 from resources.models import Category, Feature, Resource, ScheduleRule, Target
+from resources.policy import resources_editable_by
 from resources.services import resource_prepare
 
 
@@ -95,7 +96,7 @@ class ResourceAdminForm(forms.ModelForm):
         # A coordinator may only place resources in their own areas: work out the
         # area the save would assign, and refuse one outside them.
         resource_prepare(self.instance)
-        if not areas_editable_by(self.user).filter(pk=self.instance.area_id).exists():
+        if not areas_served_by(self.user).filter(pk=self.instance.area_id).exists():
             self.add_error(
                 "address",
                 _(
@@ -215,7 +216,7 @@ class ResourceAdmin(ResourceImportExportAdminMixin, SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "area" and not is_city_staff(request.user):
-            kwargs["queryset"] = areas_editable_by(request.user)
+            kwargs["queryset"] = areas_served_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):

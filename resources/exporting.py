@@ -33,9 +33,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal import parsers
-from portal.access import resources_visible_to, strip_staff_only
 from resources.importing import COLUMNS, Column
 from resources.models import WEEKDAY_CODES, Resource, weekday_bit
+from resources.policy import resources_visible_to, strip_staff_only
 
 EXPORT_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.export)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -34,8 +34,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
-from portal.access import resources_visible_to, strip_staff_only
 from resources.models import Resource
+from resources.policy import resources_visible_to, strip_staff_only
 
 STATUS = {
     Resource.Status.ACTIVE: "active",

@@ -85,13 +85,13 @@ from import_export.formats import base_formats
 from import_export.results import Error, Result, RowResult
 
 from portal import parsers
-from portal.access import can_see_staff_only, is_city_staff, resources_visible_to
+from portal.cache import data_changed
 from portal.files import UndecodableFile, decode_bytes
 from portal.geo import address_key, haversine_km, locator
 from portal.models import Area, User
 from portal.parsers import ParseError
+from portal.roles import can_see_staff_only, is_city_staff
 from portal.text import normalize, normalize_address
-from resources.cache import data_changed
 from resources.models import (
     Category,
     Feature,
@@ -100,6 +100,7 @@ from resources.models import (
     Target,
     schedule_summary,
 )
+from resources.policy import resources_visible_to
 from resources.search import bigram_vector
 
 MB = 1024 * 1024
@@ -2213,61 +2214,6 @@ def resources_import_path(path: str | Path, **kwargs) -> ImportResult:
         )
         return result
     return resources_import(path.read_bytes(), filename=path.name, **kwargs)
-
-
-# Bench -------------------------------------------------------------------------
-
-BENCH_FILE = Path(settings.BASE_DIR) / "tests" / "data" / "wam_grouphome_national_2022-08_cp932.csv"
-IMPORT_BUDGET_ROWS_PER_SECOND = 2_000
-
-
-def import_bench_figures(path: str | Path | None = None) -> dict:
-    """Rows per second importing the 10,386-row cp932 WAM NET file into the
-    current database: a dry run, then a real import in a transaction that is
-    rolled back, so the database is left as it was (the bench reuses it)."""
-    path = Path(path or BENCH_FILE)
-    data = path.read_bytes()
-    dry = resources_import(data, filename=path.name, dry_run=True)
-    real = None
-
-    class _Rollback(Exception):
-        pass
-
-    try:
-        with transaction.atomic():
-            real = resources_import(data, filename=path.name, dry_run=False, force=True)
-            raise _Rollback
-    except _Rollback:
-        pass
-    assert real is not None
-
-    def figures(result: ImportResult) -> dict:
-        return {
-            "seconds": round(result.seconds, 3),
-            "rows_per_second": round(result.rows_per_second(), 1),
-            "cpu_seconds": round(result.cpu_seconds, 3),
-            "cpu_rows_per_second": round(result.rows_total / result.cpu_seconds, 1)
-            if result.cpu_seconds
-            else 0.0,
-            "errors": len(result.errors),
-        }
-
-    slowest = min(dry.rows_per_second(), real.rows_per_second())
-    return {
-        "file": path.name,
-        "bytes": len(data),
-        "rows": dry.rows_total,
-        "database": connection.vendor,
-        "dry_run": figures(dry),
-        "real": {
-            **figures(real),
-            "written": real.written,
-            "new": real.new,
-            "updated": real.updated,
-        },
-        "budget_rows_per_second": IMPORT_BUDGET_ROWS_PER_SECOND,
-        "passed": slowest >= IMPORT_BUDGET_ROWS_PER_SECOND and not dry.errors and real.written,
-    }
 
 
 def problems_text(problems: Iterable[Problem], *, limit: int = 0) -> str:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.access import can_see_staff_only, is_city_staff
+from portal.roles import can_see_staff_only, is_city_staff
 from resources import exporting
 from resources.importing import (
     COLUMN_BY_KEY,

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.cache import data_changed
 from portal.models import LAT_VALIDATORS, LNG_VALIDATORS, Area
 from portal.text import normalize
-from resources.cache import data_changed
 from resources.fields import BigramVectorField
 
 WEEKDAYS = (
@@ -519,18 +519,3 @@ class ScheduleRule(models.Model):
         if self.closes_at:
             data["closes_at"] = self.closes_at.strftime("%H:%M")
         return data
-
-
-class DataVersion(models.Model):
-    """One row: the version of everything the public pages show (resources/cache.py).
-
-    Held in the database so that it moves on in the same commit as the change,
-    and is the same for every process and host, with or without a shared cache."""
-
-    version = models.BigIntegerField(_("版"), default=0)
-
-    class Meta:
-        verbose_name = _("公開データの版")
-
-    def __str__(self) -> str:
-        return str(self.version)

@@ -35,11 +35,10 @@ from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sq
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from portal.access import resources_visible_to
+from portal.cache import versioned_key
 from portal.geo import EARTH_RADIUS_KM, locator
 from portal.models import AddressPoint, Area
 from portal.text import normalize, normalize_address
-from resources.cache import versioned_key
 from resources.models import (
     WEEKDAY_CODES,
     WEEKDAY_LABELS,
@@ -50,6 +49,7 @@ from resources.models import (
     TimeOfDay,
     weekday_bit,
 )
+from resources.policy import resources_visible_to
 
 MAX_QUERY_LENGTH = 100
 DEFAULT_RADIUS_KM = 1.0
@@ -79,7 +79,7 @@ def reference_lists() -> dict[str, list]:
     """Areas, categories, targets and features, as every search reads them.
 
     They change rarely, so they are cached, under the data version that any
-    change to them moves on (resources/cache.py).
+    change to them moves on (portal/cache.py).
     """
     key = versioned_key("resources:reference-lists")
     if key in _reference_memo:  # from the cache they would be unpickled on every search

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_cookie
 
-from portal.access import can_see_staff_only, resource_for_user, resources_visible_to
+from portal.cache import cache_public_page
 from portal.geo import walking_minutes
 from portal.models import Area
-from resources.cache import cache_public_page
+from portal.roles import can_see_staff_only
 from resources.models import WEEKDAYS, Resource
+from resources.policy import resource_for_user, resources_visible_to
 from resources.search import (
     KANA_ORDER,
     SEARCH_PARAMS,
@@ -324,3 +326,44 @@ def _marker(resource: Resource) -> dict | None:
         "name": resource.name,
         "color": category.color if category else "#555555",
     }
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    visible = resources_visible_to(request.user).exclude(status=Resource.Status.ENDED)
+    counts = dict(
+        visible.values("area_tier1").annotate(n=Count("pk")).values_list("area_tier1", "n")
+    )
+    wards = [(area, counts.get(area.pk, 0)) for area in Area.objects.tier1()]
+    return render(
+        request,
+        "resources/home.html",
+        {"wards": wards, "total": sum(counts.values())},
+    )
+
+
+@require_GET
+def area_detail(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(Area.objects.select_related("parent"), code=code)
+    visible = resources_visible_to(request.user).exclude(status=Resource.Status.ENDED)
+    field = "area_tier1" if area.tier == Area.Tier.CITY else "area"
+    by_type = (
+        visible.filter(**{field: area}).values("resource_type").annotate(n=Count("pk")).order_by()
+    )
+    type_labels = dict(Resource.Type.choices)
+    children = area.children.annotate(
+        n=Count(
+            "resources",
+            filter=Q(resources__in=visible),
+        )
+    )
+    return render(
+        request,
+        "resources/area_detail.html",
+        {
+            "area": area,
+            "children": children,
+            "by_type": [(type_labels[row["resource_type"]], row["n"]) for row in by_type],
+            "total": sum(row["n"] for row in by_type),
+        },
+    )

@@ -7,14 +7,19 @@ users: a city staff member, a tier-1 coordinator of 北区, a tier-2 coordinator
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.cache import cache
 from django.core.management import call_command
 
-from portal.access import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
+from coordinators.models import Affiliation, Function, Kind, Source
+from coordinators.services import activity_log, coordinator_save
+from councils.models import Council, CouncilMember, Meeting
 from portal.geo import reset_locator
 from portal.models import Area, User
+from portal.roles import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
 from resources.models import Category, Resource
 
 PASSWORD = "test-pass-1234"
@@ -54,6 +59,19 @@ def pytest_collection_modifyitems(items):
         )
 
     items.sort(key=flushes)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 takes about 0.4 s per named user; the tests check access, not hashing
+    # (tests/portal/test_login.py logs in through the real form all the same).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
@@ -207,3 +225,263 @@ def demo_city(db, django_db_blocker):
     """The whole demo municipality, for tests that need real wards and 町丁."""
     call_command("load_demo", verbosity=0)
     reset_locator()
+
+
+# Coordinators, their activities and councils ----------------------------------
+#
+# ``profiles`` makes coordinator profiles of the named coordinators (and one for
+# 北区 第2圏域). ``report_year`` is the known set of activities, councils and
+# resources of 令和6年度 (2024) that the report tests count by hand. ``councils``:
+# 北区's tier-1 council, 北区 第1・第2圏域's and 港区 第1圏域's tier-2 ones, each
+# with a member; ``meetings`` one meeting of each.
+
+ACTIVE_FROM = date(2020, 4, 1)
+
+
+@pytest.fixture
+def affiliations(db) -> dict[str, Affiliation]:
+    return {
+        "kita1": Affiliation.objects.create(name="北区第1地域包括支援センター", sort_order=10),
+        "kita2": Affiliation.objects.create(name="北区第2地域包括支援センター", sort_order=20),
+        "kita": Affiliation.objects.create(name="北区社会福祉協議会", sort_order=30),
+        "minato": Affiliation.objects.create(name="港区社会福祉協議会", sort_order=40),
+    }
+
+
+@pytest.fixture
+def kita2_coordinator(kita2):
+    return make_user("kita2_coord", GROUP_COORDINATOR, [kita2], is_staff=True)
+
+
+@pytest.fixture
+def profiles(
+    areas, affiliations, kita_coordinator, kita1_coordinator, kita2_coordinator, minato_coordinator
+):
+    def profile(user, tier, area, affiliation):
+        return coordinator_save(
+            user=user, tier=tier, areas=[area], affiliation=affiliation, active_from=ACTIVE_FROM
+        )
+
+    return {
+        "kita": profile(kita_coordinator, 1, areas["kita"], affiliations["kita"]),
+        "kita1": profile(kita1_coordinator, 2, areas["kita1"], affiliations["kita1"]),
+        "kita2": profile(kita2_coordinator, 2, areas["kita2"], affiliations["kita2"]),
+        "minato": profile(minato_coordinator, 1, areas["minato"], affiliations["minato"]),
+    }
+
+
+def log(profile, area, day, kind, functions, count=1, **extra):
+    return activity_log(
+        created_by=profile.user,
+        coordinator=profile,
+        date=day,
+        kind=kind,
+        functions=functions,
+        count=count,
+        area=area,
+        **extra,
+    )
+
+
+@pytest.fixture
+def report_year(profiles, areas):
+    """令和6年度 (2024-04-01 … 2025-03-31), counted by hand in test_reports.py."""
+    kita, kita1, kita2, minato, minato1 = (
+        areas["kita"],
+        areas["kita1"],
+        areas["kita2"],
+        areas["minato"],
+        areas["minato1"],
+    )
+    p = profiles
+    cat = {c.code: c for c in Category.objects.all()}
+    resources = {
+        "r1": make_resource(
+            name="梅田いきいき百歳体操",
+            area=kita1,
+            area_locked=True,
+            origin=Resource.Origin.NEW,
+            origin_date=date(2024, 5, 1),
+            categories=[cat["exercise"], cat["social"]],
+        ),
+        "r2": make_resource(
+            name="中津買い物ツアー",
+            area=kita1,
+            area_locked=True,
+            origin=Resource.Origin.NEW,
+            origin_date=date(2025, 3, 31),
+            categories=[cat["shopping"]],
+        ),
+        "r3": make_resource(
+            name="天満ふれあい喫茶",
+            area=kita2,
+            area_locked=True,
+            origin=Resource.Origin.EXPANDED,
+            origin_date=date(2024, 4, 1),
+            categories=[cat["social"]],
+        ),
+        "r4": make_resource(
+            name="扇町お助け隊",
+            area=kita2,
+            area_locked=True,
+            origin=Resource.Origin.EXPANDED,
+            origin_date=date(2024, 9, 9),
+        ),
+        "r5": make_resource(
+            name="築港囲碁の会",
+            area=minato1,
+            area_locked=True,
+            origin=Resource.Origin.NEW,
+            origin_date=date(2024, 10, 10),
+            categories=[cat["hobby"]],
+        ),
+        # Outside the year or not a creation: never counted.
+        "r6": make_resource(
+            name="前年度のサロン",
+            area=kita1,
+            area_locked=True,
+            origin=Resource.Origin.NEW,
+            origin_date=date(2024, 3, 31),
+            categories=[cat["social"]],
+        ),
+        "r7": make_resource(
+            name="既存の体操",
+            area=kita1,
+            area_locked=True,
+            origin=Resource.Origin.EXISTING,
+            origin_date=date(2024, 6, 1),
+            categories=[cat["exercise"]],
+        ),
+        "r8": make_resource(
+            name="翌年度のカフェ",
+            area=kita1,
+            area_locked=True,
+            origin=Resource.Origin.NEW,
+            origin_date=date(2025, 4, 1),
+            categories=[cat["social"]],
+        ),
+    }
+    activities = {
+        "a1": log(p["kita1"], kita1, date(2024, 4, 10), Kind.VISIT, [Function.ASSESSMENT], 3),
+        "a2": log(
+            p["kita1"],
+            kita1,
+            date(2024, 4, 20),
+            Kind.VISIT,
+            [Function.ASSESSMENT, Function.RUNNING],
+            2,
+        ),
+        "a3": log(
+            p["kita1"],
+            kita1,
+            date(2024, 5, 1),
+            Kind.CONSULTATION,
+            [Function.INDIVIDUAL],
+            1,
+            source=Source.SALON,
+            heard="買い物できる店を知りたい",
+            response="地域情報マップを案内した",
+            is_case_example=True,
+        ),
+        "a4": log(
+            p["kita2"],
+            kita2,
+            date(2024, 12, 5),
+            Kind.WORKSHOP,
+            [Function.CARERS, Function.AWARENESS],
+            1,
+        ),
+        "a5": log(
+            p["kita"], kita, date(2025, 3, 31), Kind.MEETING, [Function.NETWORK, Function.TIER2], 1
+        ),
+        "a6": log(p["kita"], kita, date(2025, 1, 15), Kind.SYMPOSIUM, [Function.AWARENESS], 1),
+        "a7": log(
+            p["minato"],
+            minato1,
+            date(2024, 6, 30),
+            Kind.VISIT,
+            [Function.ASSESSMENT, Function.LAUNCH],
+            5,
+            resources=[resources["r5"]],
+            source=Source.NEIGHBOURHOOD,
+            source_note="町会長",
+            heard="集まる場所がほしい",
+            response="囲碁の会の立ち上げを支援した",
+            is_case_example=True,
+        ),
+        "a8": log(p["minato"], minato, date(2024, 6, 1), Kind.CONSULTATION, [Function.MATCHING], 4),
+        "a9": log(p["kita1"], kita1, date(2024, 3, 31), Kind.VISIT, [Function.ASSESSMENT], 7),
+        "a10": log(p["kita1"], kita1, date(2025, 4, 1), Kind.VISIT, [Function.ASSESSMENT], 9),
+        "a11": log(p["kita1"], kita1, date(2024, 8, 8), Kind.TRAINING, [Function.CARERS], 2),
+        "a12": log(p["kita1"], kita1, date(2024, 10, 10), Kind.EVENT, [Function.AWARENESS], 1),
+    }
+    c1 = Council.objects.create(
+        tier=1,
+        area=kita,
+        name="北区生活支援体制推進会議",
+        business_start_fy=2017,
+        established_on=date(2017, 11, 1),
+        origin=Council.Origin.EXISTING,
+        existing_body="支援ネットワーク会議",
+    )
+    c2 = Council.objects.create(
+        tier=2, area=kita1, name="北区第1圏域 支え合い会議", established_on=date(2019, 6, 1)
+    )
+    c3 = Council.objects.create(
+        tier=2, area=kita2, name="北区第2圏域 支え合い会議", established_on=date(2025, 6, 1)
+    )
+    c5 = Council.objects.create(
+        tier=2, area=minato1, name="港区第1圏域 協議体", established_on=date(2020, 1, 1)
+    )
+    for council, day in [
+        (c1, date(2024, 6, 5)),
+        (c1, date(2025, 1, 20)),
+        (c1, date(2025, 2, 10)),
+        (c2, date(2024, 7, 1)),
+        (c2, date(2024, 11, 11)),
+        (c5, date(2024, 7, 15)),
+        (c1, date(2024, 3, 15)),
+        (c2, date(2025, 4, 2)),
+    ]:
+        Meeting.objects.create(council=council, date=day)
+    return {"resources": resources, "activities": activities, "councils": [c1, c2, c3, c5]}
+
+
+@pytest.fixture
+def councils(areas):
+    kita = Council.objects.create(
+        tier=1,
+        area=areas["kita"],
+        name="北区生活支援体制推進会議",
+        established_on=date(2017, 11, 1),
+    )
+    kita1 = Council.objects.create(
+        tier=2,
+        area=areas["kita1"],
+        name="北区第1圏域 支え合い会議",
+        established_on=date(2019, 6, 1),
+    )
+    kita2 = Council.objects.create(
+        tier=2,
+        area=areas["kita2"],
+        name="北区第2圏域 支え合い会議",
+        established_on=date(2019, 6, 1),
+    )
+    minato1 = Council.objects.create(
+        tier=2, area=areas["minato1"], name="港区第1圏域 協議体", established_on=date(2020, 1, 1)
+    )
+    for council in (kita, kita1, kita2, minato1):
+        CouncilMember.objects.create(
+            council=council, name=f"{council.area.name}の民生委員", sector="commissioner"
+        )
+    return {"kita": kita, "kita1": kita1, "kita2": kita2, "minato1": minato1}
+
+
+@pytest.fixture
+def meetings(councils):
+    return {
+        name: Meeting.objects.create(
+            council=council, date=date(2025, 6, 10), minutes=f"{council.name}の議事録"
+        )
+        for name, council in councils.items()
+    }

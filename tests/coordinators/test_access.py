@@ -14,18 +14,17 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from reports.policy import can_view_reports
 
 from coordinators.models import Function, Kind
-from portal.access import (
+from coordinators.policy import (
     activities_editable_by,
     activities_visible_to,
     activity_areas_for,
     activity_for_user,
     can_log_activities,
-    can_view_reports,
 )
-from tests.conftest import make_user
-from tests.coordinators.conftest import log
+from tests.conftest import log, make_user
 
 ALL = {"kita1_visit", "kita2_visit", "kita_meeting", "minato_visit"}
 VISIBLE = {
@@ -108,7 +107,7 @@ def test_the_author_still_sees_and_edits_after_moving_to_another_area(
 
 
 def test_a_care_manager_with_areas_still_sees_no_activity(activities, areas, db):
-    from portal.access import GROUP_CARE_MANAGER
+    from portal.roles import GROUP_CARE_MANAGER
 
     manager = make_user("kita_caremanager", GROUP_CARE_MANAGER, [areas["kita"]])
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from coordinators.models import Function, Kind
-from tests.coordinators.conftest import log
+from tests.conftest import log
 
 
 @pytest.fixture

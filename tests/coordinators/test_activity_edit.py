@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from coordinators.models import Activity, Function, Kind
-from tests.coordinators.conftest import log
+from tests.conftest import log
 
 
 @pytest.fixture

@@ -10,11 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from coordinators.models import Function, Kind
-from coordinators.reports import build_report
 from coordinators.services import launch_origin_for, resource_launch_record
+from reports.tables import build_report
 from resources.models import Resource
-from tests.conftest import make_resource
-from tests.coordinators.conftest import log
+from tests.conftest import log, make_resource
 
 TODAY = timezone.localdate()
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from portal.access import council_for_user, councils_editable_by, councils_visible_to
+from councils.policy import council_for_user, councils_editable_by, councils_visible_to
 
 VISIBLE = {
     "anonymous": set(),

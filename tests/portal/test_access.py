@@ -14,17 +14,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from portal.access import (
+from portal.models import Area, User
+from portal.roles import areas_served_by, can_see_staff_only, role_label
+from resources.policy import (
     STAFF_ONLY_FIELDS,
-    areas_editable_by,
-    can_see_staff_only,
     resource_for_user,
     resources_editable_by,
     resources_visible_to,
-    role_label,
     strip_staff_only,
 )
-from portal.models import Area, User
 from tests.conftest import make_resource, make_user
 
 ALL_RESOURCES = {
@@ -138,7 +136,7 @@ def test_each_role_edits_exactly_its_resources(role, request, city):
 def test_each_role_edits_exactly_its_areas(role, request, city):
     user = request.getfixturevalue(role)
 
-    assert names_of(areas_editable_by(user), city["areas"]) == EDITABLE_AREAS[role]
+    assert names_of(areas_served_by(user), city["areas"]) == EDITABLE_AREAS[role]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -187,7 +185,7 @@ def test_a_tier1_coordinator_also_edits_a_tier2_area_added_later(kita_coordinato
     later = Area.objects.create(tier=2, parent=kita, code="27127-9", name="北区 第9圏域")
     resource = make_resource(name="新しい圏域の体操", area=later, area_locked=True)
 
-    assert later in areas_editable_by(kita_coordinator)
+    assert later in areas_served_by(kita_coordinator)
     assert resource_for_user(kita_coordinator, resource.pk, write=True) == resource
 
 
@@ -197,11 +195,11 @@ def test_a_tier2_coordinator_does_not_edit_the_ward_level_resources(kita1_coordi
 
 
 def test_a_coordinator_of_no_area_edits_nothing(city):
-    from portal.access import GROUP_COORDINATOR
+    from portal.roles import GROUP_COORDINATOR
 
     unassigned = make_user("new_coord", GROUP_COORDINATOR, is_staff=True)
 
-    assert not areas_editable_by(unassigned).exists()
+    assert not areas_served_by(unassigned).exists()
     assert not resources_editable_by(unassigned).exists()
 
 
@@ -230,12 +228,23 @@ def test_strip_staff_only_removes_every_staff_only_field_for_the_public(role, re
 
 
 @pytest.mark.parametrize(
-    "role", ["care_manager", "kita1_coordinator", "minato_coordinator", "city_staff", "superuser"]
+    "role", ["kita1_coordinator", "minato_coordinator", "city_staff", "superuser"]
 )
-def test_strip_staff_only_keeps_everything_for_staff(role, request, record):
+def test_strip_staff_only_keeps_everything_for_those_in_charge(role, request, record):
     user = request.getfixturevalue(role)
 
     assert strip_staff_only(record, user) == record
+
+
+def test_a_care_manager_reads_the_contact_person_but_not_internal_notes(care_manager, record):
+    stripped = strip_staff_only(record, care_manager)
+
+    assert stripped == {
+        "name": "梅田ふれあいサロン",
+        "contact_phone": "06-1234-5678",
+        "contact_person": "secret contact_person",
+        "private_phone": "secret private_phone",
+    }
 
 
 def test_strip_staff_only_does_not_change_the_data_it_is_given(anonymous, record):

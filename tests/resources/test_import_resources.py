@@ -14,7 +14,6 @@ from django.core.management import CommandError, call_command
 from portal.models import AddressPoint
 from resources.importing import (
     IMPORTABLE_KEYS,
-    import_bench_figures,
     resources_import,
     resources_import_path,
 )
@@ -528,18 +527,6 @@ def test_area_and_point_match_resource_prepare(areas, town_blocks):
         # search_bigrams is bigram_vector(search_text) (stored as a tsvector on
         # PostgreSQL, which rewrites the literal): equal texts, equal bigrams.
         assert (again.search_text, again.name_text) == (resource.search_text, resource.name_text)
-
-
-def test_bench_figures_leave_the_database_as_it_was(areas):
-    make_resource(code="KEEP", name="残る会")
-
-    figures = import_bench_figures(WAM_OSAKA)
-
-    assert figures["rows"] == 841
-    assert figures["real"]["written"] is True
-    assert figures["dry_run"]["rows_per_second"] > 0
-    assert set(figures) >= {"dry_run", "real", "budget_rows_per_second", "passed"}
-    assert list(Resource.objects.values_list("code", flat=True)) == ["KEEP"]
 
 
 def test_categories_are_read_by_name_or_code(areas):

@@ -1,4 +1,4 @@
-"""The cache of public search pages (resources/cache.py): what a visitor who is
+"""The cache of public search pages (portal/cache.py): what a visitor who is
 not logged in is served again, and that no change and no staff page is lost in it."""
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ def test_the_version_moves_with_the_change_and_only_with_it(public_salon):
 
     from django.db import transaction
 
-    from resources.cache import data_version
+    from portal.cache import data_version
 
     before = data_version()
     with suppress(RuntimeError), transaction.atomic():
@@ -207,8 +207,8 @@ def test_the_version_moves_with_the_change_and_only_with_it(public_salon):
 
 
 def test_a_new_town_block_moves_the_version_for_nearby_searches(public_salon, kita1):
+    from portal.cache import data_version
     from portal.models import AddressPoint
-    from resources.cache import data_version
 
     before = data_version()
     AddressPoint.objects.create(

@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coordinators.models import Activity, ActivityFunction, Affiliation, Coordinator, Function, Kind
+from coordinators.policy import activities_visible_to
 from councils.models import Council, Meeting
-from portal.access import activities_visible_to
 from portal.models import Area
 from portal.wareki import era_of, format_fiscal_year
 from resources.models import Category, Resource

@@ -62,7 +62,7 @@ from django.db.utils import load_backend
 from django.http import QueryDict
 from django.test import Client, override_settings
 
-from portal.demo import NICKNAMES
+from demo.city import NICKNAMES
 from portal.geo import reset_locator
 from portal.models import Area
 from resources.models import Category, Resource, ScheduleRule, schedule_summary
@@ -910,7 +910,7 @@ class PdfSection:
     def run(self, ctx: Context) -> dict | None:
         if ctx.size > SIZE_S:
             return None
-        from resources.printing import print_bench_figures
+        from bench.pdf_figures import print_bench_figures
 
         ctx.say("  印刷 PDF（一覧・地図・冊子）")
         return print_bench_figures(repeat=3, booklet_areas_max=24)
@@ -969,7 +969,7 @@ class ImportSection:
     def run(self, ctx: Context) -> dict | None:
         if ctx.size > SIZE_S:
             return None
-        from resources.importing import import_bench_figures
+        from bench.import_figures import import_bench_figures
 
         ctx.say("  取込 WAM NET cp932")
         return import_bench_figures()

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from coordinators.models import Activity, Coordinator
-from coordinators.reports import build_report
 from councils.models import Council, CouncilMember, Meeting, RegionalIssue
 from portal.models import Area, User
+from reports.tables import build_report
 from resources.models import Resource
 
 

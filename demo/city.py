@@ -20,10 +20,10 @@ from shapely.geometry import MultiPoint, Point, mapping, shape
 from shapely.ops import unary_union
 from simple_history.utils import bulk_create_with_history
 
-from portal.access import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
 from portal.address_points import load_address_points
+from portal.cache import data_changed
 from portal.models import AddressPoint, Area, User
-from resources.cache import data_changed
+from portal.roles import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
 from resources.models import Category, Feature, Resource, ScheduleRule, Target, schedule_summary
 from resources.services import resource_prepare
 
@@ -248,8 +248,8 @@ class DemoBuilder:
         created = self.make_resources(users)
         data_changed()  # written in bulk, around the signals that do this
         # Coordinators with a year of activities, and councils: their own builders.
-        from coordinators.demo import build_coordinators_demo
-        from councils.demo import build_councils_demo
+        from demo.coordinators import build_coordinators_demo
+        from demo.councils import build_councils_demo
 
         build_coordinators_demo(say=self.say)
         build_councils_demo(say=self.say)

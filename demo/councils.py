@@ -16,8 +16,8 @@ from datetime import date, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from coordinators.demo import END, hokatsu_name
 from councils.models import Council, CouncilMember, Meeting, RegionalIssue
+from demo.coordinators import END, hokatsu_name
 from portal.models import Area
 from resources.models import Resource
 

@@ -5,7 +5,7 @@
 
 from django.urls import path
 
-from coordinators import report_views as views
+from reports import views
 
 app_name = "reports"
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resources.printing import print_bench_figures
+from bench.pdf_figures import print_bench_figures
 from tests.conftest import make_resource
 
 

@@ -46,7 +46,7 @@ def request_finished(**_signal_kwargs) -> None:
 def data_version() -> str:
     """The current data version, with the database's name (a bench database's
     pages never pass for the real one's in a shared cache)."""
-    from resources.models import DataVersion
+    from portal.models import DataVersion
 
     known = getattr(_request, "version", None)
     if known is not None:
@@ -65,7 +65,7 @@ def data_changed(**_signal_kwargs) -> None:
     that is later), never a number used before: a version that a rolled-back
     transaction took, or one of a database that was emptied, does not come back.
     """
-    from resources.models import DataVersion
+    from portal.models import DataVersion
 
     _request.version = None
     now = time.time_ns() // 1000
@@ -99,7 +99,7 @@ def _page_key(request: HttpRequest) -> str:
         )
     )
     digest = hashlib.sha256(varies.encode()).hexdigest()[:32]
-    return versioned_key(f"resources:page:{digest}")
+    return versioned_key(f"page:{digest}")
 
 
 def cache_public_page(*, params: Collection[str]):

@@ -27,8 +27,8 @@ from coordinators.models import (
     Source,
 )
 from coordinators.services import coordinator_save, resource_launch_record
-from portal.access import GROUP_COORDINATOR
 from portal.models import Area, User
+from portal.roles import GROUP_COORDINATOR
 from resources.models import Resource
 
 SEED = 20251
@@ -148,7 +148,7 @@ def hokatsu_name(ward: Area, area: Area) -> str:
 def make_coordinators() -> list[Coordinator]:
     """A tier-1 coordinator per ward and a tier-2 one per tier-2 area.
 
-    The demo users of portal.demo (kita_coord, kita1_coord, minato_coord) get the
+    The demo users of demo.city (kita_coord, kita1_coord, minato_coord) get the
     profiles of their areas; the others are users that cannot log in.
     """
     group = Group.objects.get(name=GROUP_COORDINATOR)

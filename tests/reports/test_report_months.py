@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from coordinators.reports import format_months, format_year_month
+from reports.tables import format_months, format_year_month
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from resources.bench import DEFAULT_REPEAT, DEFAULT_SIZES, SECTIONS, render_report, run_bench
+from bench.bench import DEFAULT_REPEAT, DEFAULT_SIZES, SECTIONS, render_report, run_bench
 
 
 class Command(BaseCommand):

@@ -19,8 +19,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from bench import bench
 from portal.models import Area
-from resources import bench
 from resources.models import Category, Resource
 
 FIGURES = (

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from portal.demo import DemoBuilder, demo_credentials
+from demo.city import DemoBuilder, demo_credentials
 from portal.models import Area
 
 

@@ -1,4 +1,4 @@
-"""The report pages: HTML, PDF, CSV and XLSX of the same tables (coordinators.reports)."""
+"""The report pages: HTML, PDF, CSV and XLSX of the same tables (reports.tables)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from coordinators.reports import (
+from portal.models import Area
+from portal.pdf import pdf_response, render_to_pdf, safe_filename
+from portal.wareki import fiscal_year_of, format_date, format_fiscal_year
+from reports.policy import can_view_reports
+from reports.tables import (
     REPORT_TITLES,
     REPORTS,
     Report,
@@ -22,10 +26,6 @@ from coordinators.reports import (
     report_csv,
     report_xlsx,
 )
-from portal.access import can_view_reports
-from portal.models import Area
-from portal.pdf import pdf_response, render_to_pdf, safe_filename
-from portal.wareki import fiscal_year_of, format_date, format_fiscal_year
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_FISCAL_YEAR = 2015

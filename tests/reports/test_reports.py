@@ -1,6 +1,6 @@
-"""coordinators/reports.py: every cell of every report, counted by hand.
+"""reports/tables.py: every cell of every report, counted by hand.
 
-The known year is ``report_year`` (tests/coordinators/conftest.py): 令和6年度,
+The known year is ``report_year`` (tests/conftest.py): 令和6年度,
 北区 (第1圏域, 第2圏域) and 港区 (第1圏域). Activities dated 2024-03-31 and
 2025-04-01, a meeting on each side of the year and resources launched outside
 it are there to be left out.
@@ -8,8 +8,8 @@ it are there to be left out.
 
 from __future__ import annotations
 
-from coordinators.reports import build_report
 from portal.models import Area
+from reports.tables import build_report
 
 FY = 2024
 CATEGORIES = [

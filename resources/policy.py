@@ -1,0 +1,72 @@
+"""Who may see and edit which resource: the one policy of ``Resource``.
+
+- anonymous visitors and users without a role: public resources;
+- 関係者 and above (``portal.roles``): staff-only (関係者限定) resources too;
+- coordinators: edit the resources of the areas they serve;
+- city staff and admins: edit everything.
+
+Which *fields* a reader gets is ``resources.presenter``'s answer, from the
+reader's tier. A resource a user may not see answers 404, like a missing one.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from portal.roles import (
+    Reader,
+    areas_served_by,
+    can_see_staff_only,
+    is_city_staff,
+    is_coordinator,
+    reader_tier,
+)
+from resources.models import Resource
+
+# Fields above the public tier, and the tier that reads them; every other field
+# of a visible resource is public.
+FIELD_TIERS: dict[str, Reader] = {
+    "contact_person": Reader.RELATED,
+    "private_phone": Reader.RELATED,
+    "internal_notes": Reader.IN_CHARGE,
+    "supporting_coordinator": Reader.IN_CHARGE,
+    "verified_by": Reader.IN_CHARGE,
+}
+STAFF_ONLY_FIELDS = tuple(FIELD_TIERS)
+
+
+def resources_visible_to(user) -> QuerySet[Resource]:
+    resources = Resource.objects.all()
+    if can_see_staff_only(user):
+        return resources
+    return resources.filter(visibility=Resource.Visibility.PUBLIC)
+
+
+def resources_editable_by(user) -> QuerySet[Resource]:
+    if is_city_staff(user):
+        return Resource.objects.all()
+    if not is_coordinator(user):
+        return Resource.objects.none()
+    return Resource.objects.filter(area__in=areas_served_by(user))
+
+
+def resource_for_user(user, pk, *, write: bool = False) -> Resource:
+    """The resource, or 404 alike for one that does not exist and one not allowed."""
+    queryset = resources_editable_by(user) if write else resources_visible_to(user)
+    try:
+        return queryset.get(pk=pk)
+    except (Resource.DoesNotExist, ValueError, TypeError):
+        raise Http404("地域資源が見つかりません。") from None
+
+
+def hidden_fields(user) -> frozenset[str]:
+    """The fields of a resource that ``user`` may not read."""
+    tier = reader_tier(user)
+    return frozenset(name for name, needs in FIELD_TIERS.items() if needs > tier)
+
+
+def strip_staff_only(data: dict, user) -> dict:
+    """``data`` without the fields ``user`` may not read."""
+    hidden = hidden_fields(user)
+    return {key: value for key, value in data.items() if key not in hidden}
