@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CouncilsConfig(AppConfig):
     name = "councils"
     verbose_name = "協議体"
+
+    def ready(self) -> None:
+        from councils.importing import COUNCIL_SHEET
+        from portal.sheets import sheet_kind_register
+
+        sheet_kind_register(COUNCIL_SHEET)

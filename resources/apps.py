@@ -8,7 +8,11 @@ class ResourcesConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.cache import data_changed
+        from portal.sheets import sheet_kind_register
+        from resources.importing import RESOURCE_SHEET
         from resources.models import Category, Feature, Resource, ScheduleRule, Target
+
+        sheet_kind_register(RESOURCE_SHEET)
 
         # Whatever a public page shows: a change makes the cached pages stale.
         for model in (Resource, ScheduleRule, Category, Target, Feature):

@@ -66,6 +66,14 @@ def text(value: object, *, multiline: bool = False) -> str:
     return result.strip(" \u3000")
 
 
+_DASHES = {"-", "－", "ー", "―", "‐", "—"}
+
+
+def blank_dash(value: str) -> str:
+    """「-」 in a cell means nothing was written there."""
+    return "" if value.strip() in _DASHES else value
+
+
 def nfkc(value: object) -> str:
     """Full NFKC (for numbers, codes, dates): ２０２２ → 2022, （ → (, 　 → space."""
     return unicodedata.normalize("NFKC", text(value)).strip()
