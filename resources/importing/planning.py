@@ -20,6 +20,7 @@ from resources.importing.placing import Placer
 from resources.importing.references import References
 from resources.importing.rows import (
     ALWAYS_CHECKED,
+    DERIVED_FIELDS,
     FIELD_COLUMN,
     LOCATION_INPUTS,
     NOT_CHECKED,
@@ -240,7 +241,7 @@ class Importer:
             if not values.get("resource_type"):
                 resource.resource_type = guess_type(resource.name)
             return _Staged(row, resource, None, None, place=True)
-        before = {name: getattr(existing, name) for name in RESOURCE_FIELDS}
+        before = {name: getattr(existing, name) for name in (*RESOURCE_FIELDS, *DERIVED_FIELDS)}
         for name, value in values.items():
             if not _same_field(name, getattr(existing, name), value):
                 setattr(existing, name, value)
@@ -331,8 +332,19 @@ class Importer:
         labels += [COLUMN_BY_KEY[name].header for name in m2m]
         if rules_changed:
             labels.append(COLUMN_BY_KEY["schedule"].header)
+        # The row's own changes only: another field edited since the rows were
+        # read (in the admin, on PostgreSQL in another transaction) is left alone.
+        derived = {n for n in DERIVED_FIELDS if before[n] != getattr(resource, n)}
+        written = tuple(sorted(changed | derived | {"updated_at"}))
         return _Plan(
-            row, resource, "updated", list(dict.fromkeys(labels)), m2m, rule_objects, changed
+            row,
+            resource,
+            "updated",
+            list(dict.fromkeys(labels)),
+            m2m,
+            rule_objects,
+            changed,
+            written,
         )
 
     def _label(self, attname: str) -> str:
@@ -388,6 +400,7 @@ class _Plan:
     m2m: dict
     rules: list | None
     changed: set = field(default_factory=set)
+    written: tuple[str, ...] = ()  # the fields an update writes
 
 
 def _rule_key(rule: ScheduleRule) -> tuple:

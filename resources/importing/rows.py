@@ -81,6 +81,16 @@ RESOURCE_FIELDS = (
     "verified_on",
     "verified_by_id",
 )
+# Fields the import works out from the others (search text, schedule summary, the
+# area's ward): written only when they come out different.
+DERIVED_FIELDS = (
+    "search_text",
+    "name_text",
+    "search_bigrams",
+    "schedule_days",
+    "schedule_times",
+    "area_tier1_id",
+)
 # Model field → the column whose cell it came from (for messages).
 FIELD_COLUMN = {
     "fee_free": "fee",

@@ -15,20 +15,6 @@ from resources.models import Resource, ScheduleRule
 CHUNK = 900  # ids per IN (…) query: under SQLite's old 999-variable limit
 
 _HISTORY = Resource.history.model
-_DERIVED_FIELDS = (
-    "search_text",
-    "name_text",
-    "search_bigrams",
-    "schedule_days",
-    "schedule_times",
-    "area_tier1_id",
-    "updated_at",
-    "location_source",
-    "lat",
-    "lng",
-    "area_id",
-    "area_locked",
-)
 _CONVERTED_TYPES = {
     "DateField",
     "DateTimeField",
@@ -181,21 +167,26 @@ def write_plans(plans: list, *, user, reason: str) -> None:
         _write_m2m([p for p in plans if p.action == "new"], replace=False)
         _write_rules([p for p in plans if p.action == "new"], replace=False)
     if updated:
-        fields = set(_DERIVED_FIELDS)
-        for plan in plans:
-            if plan.action == "updated":
-                fields |= plan.changed
-                plan.resource.updated_at = now
-        _update_many(Resource, updated, sorted(fields))
         touched = [p for p in plans if p.action == "updated"]
+        # Each row writes the fields it changes, never the union of the file's
+        # changes: rows are grouped by that set, one executemany per group.
+        by_fields: dict[tuple[str, ...], list] = defaultdict(list)
+        for plan in touched:
+            plan.resource.updated_at = now
+            by_fields[plan.written].append(plan.resource)
+        for fields, resources in by_fields.items():
+            _update_many(Resource, resources, list(fields))
         _write_m2m(touched, replace=True)
         _write_rules(touched, replace=True)
     # One history entry per created or changed resource, as
-    # bulk_create_with_history / bulk_update_with_history would write.
+    # bulk_create_with_history / bulk_update_with_history would write; an updated
+    # row's entry is read back, with what others changed in its other fields.
+    tracked = [f.attname for f in _HISTORY.tracked_fields]
+    stored = _stored_values([r.pk for r in updated], tracked)
     records = []
     new_ids = {r.pk for r in new}
     for resource in new + updated:
-        values = {f.attname: getattr(resource, f.attname) for f in _HISTORY.tracked_fields}
+        values = stored.get(resource.pk) or {name: getattr(resource, name) for name in tracked}
         values.update(
             history_date=now,
             history_change_reason=reason,
@@ -207,6 +198,15 @@ def write_plans(plans: list, *, user, reason: str) -> None:
     _write_m2m_history(list(zip(history_ids, [r.pk for r in new + updated], strict=True)))
     # Written around the ORM's signals: the cached public pages go stale here.
     data_changed()
+
+
+def _stored_values(ids: list[int], attnames: list[str]) -> dict[int, dict]:
+    """The rows as the database holds them now, by id."""
+    found: dict[int, dict] = {}
+    for start in range(0, len(ids), CHUNK):
+        for values in Resource.objects.filter(pk__in=ids[start : start + CHUNK]).values(*attnames):
+            found[values["id"]] = values
+    return found
 
 
 def _write_m2m(plans: list, *, replace: bool) -> None:
