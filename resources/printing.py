@@ -31,6 +31,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_cookie
 
+from portal.context_processors import city_name
 from portal.models import Area
 from portal.pdf import html_to_pdf, pdf_response, safe_filename
 from portal.roles import can_see_staff_only
@@ -192,7 +193,7 @@ def _common_context(*, title: str, options: PrintOptions) -> dict:
     return {
         "title": title,
         "printed_on": format_both(today),
-        "city_name": settings.CITY_NAME,
+        "city_name": city_name(),
         "large": options.large,
         "staff_fields": options.staff_fields,
         "booklet_url": reverse("printing:booklet"),
