@@ -84,7 +84,7 @@ def _report(request: HttpRequest, name: str) -> Report:
 def _year_choices() -> list[tuple[int, str]]:
     this_year = fiscal_year_of(timezone.localdate())
     return [
-        (y, f"{format_fiscal_year(y)}（{y}年度）")
+        (y, _("%(wareki)s（%(year)s年度）") % {"wareki": format_fiscal_year(y), "year": y})
         for y in range(this_year, FIRST_FISCAL_YEAR - 1, -1)
     ]
 
