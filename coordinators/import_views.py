@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -32,14 +33,16 @@ PROBLEMS_SHOWN = 300
 
 KINDS = {
     "activities": {
-        "title": "活動記録の取込",
-        "what": "生活支援コーディネーターの過去の活動記録",
+        "title": _("活動記録の取込"),
+        "what": _("生活支援コーディネーターの過去の活動記録"),
         "columns": ACTIVITY_COLUMNS,
         "run": activities_import,
     },
     "councils": {
-        "title": "協議体の取込",
-        "what": "協議体の設置状況の表（区名・事業開始時期・協議体設置時期・新設・既設・既存の会議体・協議体開催時期）",
+        "title": _("協議体の取込"),
+        "what": _(
+            "協議体の設置状況の表（区名・事業開始時期・協議体設置時期・新設・既設・既存の会議体・協議体開催時期）"
+        ),
         "columns": COUNCIL_COLUMNS,
         "run": councils_import,
     },

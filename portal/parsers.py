@@ -35,6 +35,9 @@ from datetime import date, datetime
 from datetime import time as clock
 from functools import lru_cache
 
+from django.conf import settings
+from django.utils import translation
+
 from portal.text import normalize
 from portal.wareki import WarekiError, parse_date, parse_fiscal_year
 
@@ -924,10 +927,16 @@ ORGANISER_KIND_SYNONYMS: dict[str, tuple[str, ...]] = {
 
 
 def choice_lookup(label: str, choices: Iterable[tuple[str, object]], synonyms: dict) -> Lookup:
-    """A Lookup of a TextChoices: code, label and synonyms all lead to the code."""
-    lookup = Lookup(label, examples=[str(name) for _code, name in choices])
-    for code, name in choices:
-        lookup.add(code, code, str(name), *synonyms.get(code, ()))
+    """A Lookup of a TextChoices: code, label and synonyms all lead to the code.
+
+    Sheets are written in Japanese whatever language the pages are in: the labels
+    are read in Japanese (``LANGUAGE_CODE``).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        names = [(code, str(name)) for code, name in choices]
+    lookup = Lookup(label, examples=[name for _code, name in names])
+    for code, name in names:
+        lookup.add(code, code, name, *synonyms.get(code, ()))
     return lookup
 
 
