@@ -6,13 +6,34 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps run test test-fast lint format bench collectstatic
+.PHONY: install system-deps messages run test test-fast lint format bench collectstatic
 
-install: $(VENV)/.installed
+# The compiled catalogues (locale/*/LC_MESSAGES/*.mo) are built, not committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+install: $(VENV)/.installed $(MO_FILES)
 
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python python3.11
 	@touch $@
+
+# Without gettext the portal runs in Japanese only; say so rather than fail.
+locale/%.mo: locale/%.po | $(VENV)/.installed
+	@bash scripts/system-deps.sh messages
+	@if command -v msgfmt >/dev/null 2>&1; then \
+	  $(PY) manage.py compilemessages --verbosity 0; \
+	else \
+	  echo "gettext (msgfmt) is missing: pages are shown in Japanese only" >&2; \
+	fi
+
+# After changing user-facing strings: extract them into locale/en/LC_MESSAGES/django.po,
+# then translate every entry msgfmt counts as untranslated or fuzzy
+# (msgattrib --untranslated / --only-fuzzy locale/en/LC_MESSAGES/django.po lists them).
+messages: $(VENV)/.installed
+	@bash scripts/system-deps.sh messages
+	$(PY) manage.py makemessages --locale en
+	@msgfmt --statistics --check -o /dev/null locale/en/LC_MESSAGES/django.po
+	$(PY) manage.py compilemessages --verbosity 0
 
 .tools/bin/uv:
 	python3 -m venv .tools

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BenchConfig(AppConfig):
@@ -6,4 +7,4 @@ class BenchConfig(AppConfig):
     never imported by the production apps."""
 
     name = "bench"
-    verbose_name = "性能測定"
+    verbose_name = _("性能測定")

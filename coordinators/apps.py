@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoordinatorsConfig(AppConfig):
     name = "coordinators"
-    verbose_name = "生活支援コーディネーター"
+    verbose_name = _("生活支援コーディネーター")
 
     def ready(self) -> None:
         from coordinators.importing import ACTIVITY_SHEET

@@ -268,7 +268,7 @@ class Activity(models.Model):
     def source_text(self) -> str:
         """【サロン参加者から】: the way seed 002 prints a 発言元."""
         who = self.source_note or (self.get_source_display() if self.source else "")
-        return f"【{who}から】" if who else ""
+        return _("【%(who)sから】") % {"who": who} if who else ""
 
 
 class ActivityFunction(models.Model):

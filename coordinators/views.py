@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -133,7 +134,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                 request,
                 _("%(date)s の「%(kind)s」を記録しました。")
                 % {
-                    "date": f"{activity.date.month}月{activity.date.day}日",
+                    "date": date_format(activity.date, _("n月j日")),
                     "kind": activity.get_kind_display(),
                 },
             )

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CouncilsConfig(AppConfig):
     name = "councils"
-    verbose_name = "協議体"
+    verbose_name = _("協議体")
 
     def ready(self) -> None:
         from councils.importing import COUNCIL_SHEET

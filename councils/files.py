@@ -9,6 +9,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Detected types (filetype's extensions) that may be attached.
@@ -76,7 +77,7 @@ EXECUTABLE_EXTENSIONS = {
     "xlsm",
     "pptm",
 }
-TYPE_NAMES = "PDF、画像（JPEG・PNG）、Word・Excel・PowerPoint、テキスト（TXT・CSV）"
+TYPE_NAMES = gettext_lazy("PDF、画像（JPEG・PNG）、Word・Excel・PowerPoint、テキスト（TXT・CSV）")
 
 
 @dataclass(frozen=True)

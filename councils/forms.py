@@ -60,7 +60,10 @@ class MultipleFileField(forms.FileField):
 def _fiscal_year_choices() -> list[tuple[str, str]]:
     this_year = fiscal_year_of(timezone.localdate())
     return [("", _("（未入力）"))] + [
-        (str(year), f"{format_fiscal_year(year)}（{year}年度）")
+        (
+            str(year),
+            _("%(wareki)s（%(year)s年度）") % {"wareki": format_fiscal_year(year), "year": year},
+        )
         for year in range(this_year + 1, 2009, -1)
     ]
 

@@ -6,11 +6,12 @@ from importlib.util import find_spec
 from django.apps import AppConfig, apps
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "portal"
-    verbose_name = "地域資源ポータル"
+    verbose_name = _("地域資源ポータル")
 
     def ready(self) -> None:
         from portal import cache

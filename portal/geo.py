@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 
 import shapely
+from django.utils.translation import gettext
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
@@ -33,19 +34,19 @@ def shape_of(geojson: dict) -> BaseGeometry:
 def boundary_error(geojson: object) -> str | None:
     """A Japanese message when ``geojson`` is not a usable area boundary, else None."""
     if not isinstance(geojson, dict):
-        return "境界は GeoJSON のオブジェクトで入力してください。"
+        return gettext("境界は GeoJSON のオブジェクトで入力してください。")
     geometry = geojson.get("geometry", geojson)
     if geometry.get("type") not in {"Polygon", "MultiPolygon"}:
-        return "境界は Polygon か MultiPolygon にしてください。"
+        return gettext("境界は Polygon か MultiPolygon にしてください。")
     try:
         geom = shape(geometry)
     except Exception:
-        return "境界の座標を読み取れません。"
+        return gettext("境界の座標を読み取れません。")
     if geom.is_empty:
-        return "境界が空です。"
+        return gettext("境界が空です。")
     minx, miny, maxx, maxy = geom.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        return "境界の座標が範囲外です（経度・緯度の順になっているか確認してください）。"
+        return gettext("境界の座標が範囲外です（経度・緯度の順になっているか確認してください）。")
     return None
 
 

@@ -21,12 +21,15 @@ from enum import IntEnum
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext, gettext_noop
 
 from portal.models import Area
 
-GROUP_CARE_MANAGER = "関係者"
-GROUP_COORDINATOR = "生活支援コーディネーター"
-GROUP_CITY_STAFF = "市職員"
+# Group names are stored in the database: marked for translation, never translated
+# there (role_label translates them for display).
+GROUP_CARE_MANAGER = gettext_noop("関係者")
+GROUP_COORDINATOR = gettext_noop("生活支援コーディネーター")
+GROUP_CITY_STAFF = gettext_noop("市職員")
 ROLE_GROUPS = (GROUP_CARE_MANAGER, GROUP_COORDINATOR, GROUP_CITY_STAFF)
 
 
@@ -78,11 +81,11 @@ def role_label(user) -> str:
     if not getattr(user, "is_authenticated", False):
         return ""
     if user.is_superuser:
-        return "管理者"
+        return gettext("管理者")
     for group in (GROUP_CITY_STAFF, GROUP_COORDINATOR, GROUP_CARE_MANAGER):
         if group in _groups(user):
-            return group
-    return "一般"
+            return gettext(group)
+    return gettext("一般")
 
 
 def areas_served_by(user) -> QuerySet[Area]:

@@ -148,8 +148,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# Japanese is the source language; English comes from locale/en (make messages).
+# A visitor's choice (the switch in the header) is kept in LANGUAGE_COOKIE_NAME;
+# without one, the browser's Accept-Language decides, and Japanese is the default.
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", "日本語")]
+LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
@@ -185,6 +188,8 @@ SESSION_COOKIE_HTTPONLY = True
 
 # The municipality this deployment serves: shown in headers, footers and PDFs.
 CITY_NAME = os.environ.get("CITY_NAME", "大阪市")
+# The same in English, for pages shown in English (empty: CITY_NAME in every language).
+CITY_NAME_EN = os.environ.get("CITY_NAME_EN", "Osaka City")
 # Demo data is labelled as such in the UI while this is on.
 DEMO_MODE = envbool("DEMO_MODE", True)
 

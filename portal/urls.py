@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("resources.home_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("settings/text-size/", views.text_size, name="text_size"),
+    path("settings/language/", views.language, name="language"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", views.staff_home, name="staff_home"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -58,6 +59,32 @@ def text_size(request: HttpRequest) -> HttpResponse:
         response.set_cookie(TEXT_SIZE_COOKIE, "large", max_age=365 * 24 * 3600, samesite="Lax")
     else:
         response.delete_cookie(TEXT_SIZE_COOKIE)
+    return response
+
+
+@require_GET
+@never_cache
+def language(request: HttpRequest) -> HttpResponse:
+    """Switch the pages' language, remembered for a year; works without JavaScript.
+
+    A GET form for the reason text_size is one (Django's set_language takes only
+    POST with a CSRF token, which would make every page uncacheable). The cookie
+    is LocaleMiddleware's own, so the choice wins over Accept-Language; the page
+    cache already files pages by request.LANGUAGE_CODE.
+    """
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    code = request.GET.get("lang", "")
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
     return response
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from portal.i18n import in_source_language
 from portal.models import Area
 from portal.pdf import pdf_response, render_to_pdf, safe_filename
 from portal.wareki import fiscal_year_of, format_date, format_fiscal_year
@@ -84,7 +85,7 @@ def _report(request: HttpRequest, name: str) -> Report:
 def _year_choices() -> list[tuple[int, str]]:
     this_year = fiscal_year_of(timezone.localdate())
     return [
-        (y, f"{format_fiscal_year(y)}（{y}年度）")
+        (y, _("%(wareki)s（%(year)s年度）") % {"wareki": format_fiscal_year(y), "year": y})
         for y in range(this_year, FIRST_FISCAL_YEAR - 1, -1)
     ]
 
@@ -161,6 +162,8 @@ def _attachment(report: Report, stem: str, suffix: str) -> str:
 
 
 def _file_view(kind: str):
+    # The city's tables, filed as they are: Japanese in every language.
+    @in_source_language
     @report_page
     @require_GET
     def view(request: HttpRequest, name: str) -> HttpResponse:

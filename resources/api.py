@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET
 
+from portal.i18n import in_source_language
 from resources import hsds
 from resources.search import MAX_QUERY_LENGTH, SearchFilters, resource_search
 
@@ -70,6 +71,7 @@ def _modified_after(request: HttpRequest) -> datetime | None:
 
 
 @require_GET
+@in_source_language
 def services(request: HttpRequest) -> JsonResponse:
     """A page of services: ``page``, ``per_page``, ``search``, ``modified_after``."""
     try:
@@ -109,6 +111,7 @@ def services(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@in_source_language
 def service_detail(request: HttpRequest, service_id: str) -> JsonResponse:
     pk = hsds.pk_from_service_id(service_id)
     resource = hsds.public_resources().filter(pk=pk).first() if pk is not None else None

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from portal.i18n import in_source_language, source_language
 from portal.roles import can_see_staff_only
 from resources import exporting
 from resources.search import SearchFilters, resource_search
@@ -35,7 +36,8 @@ def export(request: HttpRequest) -> HttpResponse:
     if request.GET.get("download"):
         fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
         columns = exporting.chosen_columns(request.GET.getlist("col"), request.user) or allowed
-        export_file = exporting.export_file(resources, columns, user=request.user, fmt=fmt)
+        with source_language():  # read back by the importer: Japanese labels
+            export_file = exporting.export_file(resources, columns, user=request.user, fmt=fmt)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         name = f"地域資源_{stamp}.{export_file.extension}"
         response = HttpResponse(export_file.content, content_type=export_file.content_type)
@@ -68,6 +70,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@in_source_language
 def opendata(request: HttpRequest) -> HttpResponse:
     """Public resources, public fields, the columns of ``opendata_columns``."""
     response = HttpResponse(exporting.opendata_csv(), content_type="text/csv; charset=utf-8")
@@ -78,6 +81,7 @@ def opendata(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@in_source_language
 def opendata_columns(request: HttpRequest) -> HttpResponse:
     """The data dictionary of the open-data CSV."""
     response = HttpResponse(

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.cache import data_changed
@@ -372,7 +373,7 @@ class Resource(models.Model):
         if self.fee_free:
             text = str(_("無料"))
         elif self.fee_amount is not None:
-            text = f"{self.fee_amount:,}円"
+            text = _("%(yen)s円") % {"yen": f"{self.fee_amount:,}"}
         else:
             text = ""
         return " ".join(p for p in (text, self.fee_note) if p)
@@ -418,7 +419,7 @@ class ScheduleRule(models.Model):
         _("第n週"), max_length=20, blank=True, help_text=_("第1・3なら 1,3（最終週は -1）")
     )
     day_of_month = models.PositiveSmallIntegerField(
-        _("日"),
+        pgettext_lazy("day of month", "日"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
@@ -479,20 +480,20 @@ class ScheduleRule(models.Model):
     def describe(self) -> str:
         days = "・".join(str(WEEKDAY_LABELS[c]) for c in self.weekday_list if c in WEEKDAY_LABELS)
         if self.kind == self.Kind.WEEKLY:
-            when = f"毎週{days}曜"
+            when = _("毎週%(days)s曜") % {"days": days}
         elif self.kind == self.Kind.MONTHLY_NTH:
             numbered = "・".join(str(n) for n in self.week_list if n > 0)
             weeks = "・".join(
                 part
                 for part in (
-                    f"第{numbered}" if numbered else "",
-                    "最終" if -1 in self.week_list else "",
+                    _("第%(weeks)s") % {"weeks": numbered} if numbered else "",
+                    str(_("最終")) if -1 in self.week_list else "",
                 )
                 if part
             )
-            when = f"{weeks}{days}曜"
+            when = _("%(weeks)s%(days)s曜") % {"weeks": weeks, "days": days}
         elif self.kind == self.Kind.MONTHLY_DATE:
-            when = f"毎月{self.day_of_month}日"
+            when = _("毎月%(day)s日") % {"day": self.day_of_month}
         else:
             when = str(_("不定期"))
         if self.opens_at:

@@ -28,9 +28,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_cookie
 
+from portal.context_processors import city_name
 from portal.models import Area
 from portal.pdf import html_to_pdf, pdf_response, safe_filename
 from portal.roles import can_see_staff_only
@@ -52,9 +55,9 @@ from resources.svgmap import (
 # take a worker for minutes. settings.PRINT_MAX_ROWS changes it.
 DEFAULT_MAX_PRINT_ROWS = 500
 SHEET_DESCRIPTION_CHARS = 360
-GROUPS = {"area": "区域", "category": "カテゴリ"}
-UNCATEGORISED = "カテゴリなし"
-NO_AREA = "区域の指定なし"
+GROUPS = {"area": gettext_lazy("区域"), "category": gettext_lazy("カテゴリ")}
+UNCATEGORISED = gettext_lazy("カテゴリなし")
+NO_AREA = gettext_lazy("区域の指定なし")
 
 # Page geometry of the map page (mm): paper size, and the map's box on it.
 PAPERS = {
@@ -192,7 +195,7 @@ def _common_context(*, title: str, options: PrintOptions) -> dict:
     return {
         "title": title,
         "printed_on": format_both(today),
-        "city_name": settings.CITY_NAME,
+        "city_name": city_name(),
         "large": options.large,
         "staff_fields": options.staff_fields,
         "booklet_url": reverse("printing:booklet"),
@@ -244,7 +247,7 @@ def list_document(*, user, params: QueryDict, unlimited: bool = False) -> PrintD
         title=title,
         limit=None if unlimited else max_print_rows(),
     )
-    context["kind"] = "地域資源一覧"
+    context["kind"] = _("地域資源一覧")
     return PrintDocument(
         "resources/print_list.html",
         context,
@@ -328,7 +331,7 @@ def area_map_document(
         raise Http404("区域が見つかりません。")
     options = PrintOptions.from_query(params, user)
     others = [chip.label for chip in filters.chips() if chip.label != area.label]
-    title = f"{area.label} 地域資源マップ"
+    title = _("%(area)s 地域資源マップ") % {"area": area.label}
     context = _list_context(
         user=user,
         filters=filters,
@@ -360,16 +363,16 @@ def area_map_document(
         unmapped=context["unmapped"],
         paper_scale=paper["scale"],
         title=title,
-        note="" if rows else "この区域には条件に合う地域資源がありません。",
+        note="" if rows else _("この区域には条件に合う地域資源がありません。"),
     )
     context.update(
-        kind="地域資源マップ",
+        kind=_("地域資源マップ"),
         area=area,
         conditions="・".join(others),
         paper=options.paper,
         paper_label=paper["label"],
         map_svg=area_map.svg() if not context["too_many"] else "",
-        list_title=f"{area.label} 地域資源一覧",
+        list_title=_("%(area)s 地域資源一覧") % {"area": area.label},
     )
     return PrintDocument(
         "resources/print_area_map.html",
@@ -400,7 +403,7 @@ def sheet_document(*, user, pk: int, params: QueryDict) -> PrintDocument:
         )
     context = _common_context(title=resource.name, options=options)
     context.update(
-        kind="地域資源のご案内",
+        kind=_("地域資源のご案内"),
         resource=resource,
         categories=categories,
         description=Truncator(resource.description).chars(SHEET_DESCRIPTION_CHARS),

@@ -33,7 +33,9 @@ from django.db.models import (
 )
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.http import QueryDict
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.cache import versioned_key
 from portal.geo import EARTH_RADIUS_KM, locator
@@ -55,8 +57,10 @@ MAX_QUERY_LENGTH = 100
 DEFAULT_RADIUS_KM = 1.0
 MIN_RADIUS_KM = 0.1
 MAX_RADIUS_KM = 20.0
-# Japanese weekday names accepted in URLs beside MO…SU.
-_WEEKDAY_ALIASES = {str(label): code for code, label in WEEKDAY_LABELS.items()}
+# Japanese weekday names accepted in URLs beside MO…SU (in Japanese whatever
+# language is active when this module is imported).
+with translation.override("ja"):
+    _WEEKDAY_ALIASES = {str(label): code for code, label in WEEKDAY_LABELS.items()}
 TIME_CODES = {"am": TimeOfDay.MORNING, "pm": TimeOfDay.AFTERNOON, "night": TimeOfDay.EVENING}
 
 
@@ -115,10 +119,10 @@ class Sort(StrEnum):
 
 
 SORT_LABELS = {
-    Sort.RELEVANCE: "関連度順",
-    Sort.DISTANCE: "近い順",
-    Sort.KANA: "五十音順",
-    Sort.UPDATED: "更新が新しい順",
+    Sort.RELEVANCE: gettext_lazy("関連度順"),
+    Sort.DISTANCE: gettext_lazy("近い順"),
+    Sort.KANA: gettext_lazy("五十音順"),
+    Sort.UPDATED: gettext_lazy("更新が新しい順"),
 }
 
 
@@ -198,20 +202,22 @@ class SearchFilters:
         f._parse_keyword(params.get("q") or "")
         f._parse_area(params.get("area") or "")
         lists = reference_lists()
-        f.categories = f._lookup(lists["categories"], params.getlist("category"), "カテゴリ")
-        f.targets = f._lookup(lists["targets"], params.getlist("target"), "対象者")
-        f.features = f._lookup(lists["features"], params.getlist("feature"), "特徴")
-        f.types = f._choices(params.getlist("type"), dict(Resource.Type.choices), "種別")
+        f.categories = f._lookup(lists["categories"], params.getlist("category"), _("カテゴリ"))
+        f.targets = f._lookup(lists["targets"], params.getlist("target"), _("対象者"))
+        f.features = f._lookup(lists["features"], params.getlist("feature"), _("特徴"))
+        f.types = f._choices(params.getlist("type"), dict(Resource.Type.choices), _("種別"))
         f.weekdays = f._weekdays(params.getlist("weekday"))
         f.times = f._choices(
-            params.getlist("time"), {k: str(v.label) for k, v in TIME_CODES.items()}, "時間帯"
+            params.getlist("time"), {k: str(v.label) for k, v in TIME_CODES.items()}, _("時間帯")
         )
         f.free = params.get("free") in ("1", "on", "true")
         statuses = [s for s in params.getlist("status") if s]
         if "all" in statuses:
             f.statuses = []
         elif statuses:
-            f.statuses = f._choices(statuses, dict(Resource.Status.choices), "状態") or f.statuses
+            f.statuses = (
+                f._choices(statuses, dict(Resource.Status.choices), _("状態")) or f.statuses
+            )
         f._parse_point(params)
         f._parse_sort(params.get("sort") or "")
         return f
@@ -392,7 +398,9 @@ class SearchFilters:
         for raw in self.params.getlist("weekday"):
             code = weekday_code(raw)
             if code in self.weekdays:
-                chips.append(Chip(f"{WEEKDAY_LABELS[code]}曜", without("weekday", raw)))
+                chips.append(
+                    Chip(_("%(day)s曜") % {"day": WEEKDAY_LABELS[code]}, without("weekday", raw))
+                )
         for code in self.times:
             chips.append(Chip(str(TIME_CODES[code].label), without("time", code)))
         if self.free:

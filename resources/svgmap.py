@@ -22,6 +22,7 @@ from html import escape
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext, pgettext
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
@@ -452,12 +453,12 @@ class AreaMap:
         size = 3.3 * s
         row = size * 1.55
         lines = [(f"{e.label}（{e.count}）", e) for e in self.legend]
-        notes = ["数字は一覧の番号"]
+        notes = [gettext("数字は一覧の番号")]
         if moved:
-            notes.append("● 線の先が実際の場所")
+            notes.append(gettext("● 線の先が実際の場所"))
         if self.unmapped:
-            notes.append(f"地図に表示なし {self.unmapped}件")
-        title = "凡例"
+            notes.append(gettext("地図に表示なし %(n)s件") % {"n": self.unmapped})
+        title = gettext("凡例")
         width = (
             max(
                 [text_width(t, size) + size * 2.2 for t, _ in lines]
@@ -559,7 +560,7 @@ class AreaMap:
             f'L{_n(cx)},{_n(top + size * 0.78)} Z" fill="#222"/>',
             f'<path d="M{_n(cx)},{_n(top + size * 0.15)} L{_n(cx - size * 0.28)},{_n(top + size)} '
             f'L{_n(cx)},{_n(top + size * 0.78)} Z" fill="#fff" stroke="#222" stroke-width="{_n(0.25 * s)}"/>',
-            _text(cx, top + size * 0.02, "北", 3.2 * s, weight="bold"),
+            _text(cx, top + size * 0.02, pgettext("compass", "北"), 3.2 * s, weight="bold"),
         ]
         return "".join(out), _Box(
             cx - size * 0.62, top - 2 * s, cx + size * 0.62, top + size * 1.25

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# System packages, for the tests (default) or for `manage.py bench` ("bench").
-#   both:  WeasyPrint's Pango and HarfBuzz subsetter (without it fonts are
-#          subset in Python, and a PDF takes half as long again).
+# System packages, for the tests (default), for `manage.py bench` ("bench"), or
+# only the translation tools ("messages").
+#   all:   gettext, whose msgfmt compiles locale/*.po for the English pages (and
+#          whose xgettext extracts strings for `make messages`).
+#   tests and bench: WeasyPrint's Pango and HarfBuzz subsetter (without it fonts
+#          are subset in Python, and a PDF takes half as long again).
 #   tests: Debian's Chromium for the browser tests, a Japanese font so
 #          screenshots show text, poppler for the PDF checks.
 #   bench: wrk, the load generator of the throughput figure (without it bench
@@ -9,12 +12,16 @@
 # Installs only what is missing, and only where it can (root with apt-get).
 set -euo pipefail
 
+mode="${1:-tests}"
 need=()
-ldconfig -p 2>/dev/null | grep -q "libpango-1.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
-ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset" || need+=(libharfbuzz-subset0)
-if [ "${1:-tests}" = "bench" ]; then
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+if [ "$mode" != "messages" ]; then
+  ldconfig -p 2>/dev/null | grep -q "libpango-1.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+  ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset" || need+=(libharfbuzz-subset0)
+fi
+if [ "$mode" = "bench" ]; then
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
-else
+elif [ "$mode" = "tests" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)

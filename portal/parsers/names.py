@@ -9,6 +9,9 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from django.conf import settings
+from django.utils import translation
+
 from portal.parsers.cells import ParseError, nfkc, text
 from portal.text import normalize
 
@@ -203,8 +206,14 @@ ORGANISER_KIND_SYNONYMS: dict[str, tuple[str, ...]] = {
 
 
 def choice_lookup(label: str, choices: Iterable[tuple[str, object]], synonyms: dict) -> Lookup:
-    """A Lookup of a TextChoices: code, label and synonyms all lead to the code."""
-    lookup = Lookup(label, examples=[str(name) for _code, name in choices])
-    for code, name in choices:
-        lookup.add(code, code, str(name), *synonyms.get(code, ()))
+    """A Lookup of a TextChoices: code, label and synonyms all lead to the code.
+
+    Sheets are written in Japanese whatever language the pages are in: the labels
+    are read in Japanese (``LANGUAGE_CODE``).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        names = [(code, str(name)) for code, name in choices]
+    lookup = Lookup(label, examples=[name for _code, name in names])
+    for code, name in names:
+        lookup.add(code, code, name, *synonyms.get(code, ()))
     return lookup

@@ -42,7 +42,7 @@ class SheetKind:
     pages: str
     may_import: Callable[[Any], bool] = is_city_staff
     code_header: Any = ""  # the preview's code column ("" for none)
-    name_header: Any = "内容"
+    name_header: Any = ""  # the preview's name column ("" for 内容)
     columns_note: Any = ""  # said above the table of columns of the upload page
     done_note: Any = ""
     done_links: tuple[DoneLink, ...] = ()

@@ -42,6 +42,21 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser(browser):
+    """Every context a Japanese browser's (Accept-Language: ja-JP), as a resident's
+    phone in the city is: Chromium's own default asks for en-US, and the portal
+    answers that in English. A test passes locale= for another language."""
+    new_context = browser.new_context
+
+    def japanese_context(**kwargs):
+        kwargs.setdefault("locale", "ja-JP")
+        return new_context(**kwargs)
+
+    browser.new_context = japanese_context
+    return browser
+
+
 @pytest.fixture
 def phone_context_args():
     return {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True}
