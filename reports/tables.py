@@ -523,9 +523,9 @@ def functions(*, fiscal_year: int, area: Area | None = None, fetched_by=None) ->
         Q(active_until__isnull=True) | Q(active_until__gte=start)
     )
     if area is not None and area.tier == Area.Tier.CITY:
-        serving = serving.filter(Q(areas=area) | Q(areas__parent=area))
+        serving = serving.filter(Q(user__areas=area) | Q(user__areas__parent=area))
     elif area is not None:
-        serving = serving.filter(areas=area)
+        serving = serving.filter(user__areas=area)
     affiliation_ids = set(counts) | set(serving.values_list("affiliation", flat=True))
     affiliations = list(
         Affiliation.objects.filter(pk__in=affiliation_ids).order_by("sort_order", "name")
