@@ -32,6 +32,7 @@ from functools import cache
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.geo import walking_minutes
@@ -68,7 +69,13 @@ def _attribute(name: str) -> Callable[[ResourceView], Any]:
 
 def _choice(field_name: str, choices) -> Callable[[ResourceView], str]:
     labels = dict(choices)
-    return lambda view: str(labels.get(view[field_name], view[field_name] or ""))
+
+    @cache
+    def label(value, language: str | None) -> str:
+        # Translated once per value and language, not once per row.
+        return str(labels.get(value, value or ""))
+
+    return lambda view: label(view[field_name], get_language())
 
 
 def _related(name: str) -> Callable[[ResourceView], list]:
@@ -177,6 +184,8 @@ _HELPERS = (
 )
 
 FIELDS: dict[str, Field] = {f.key: f for f in (*_model_fields(), *_HELPERS)}
+_FIELD_KEYS = frozenset(FIELDS)
+_MISSING = object()
 
 
 @cache
@@ -210,21 +219,21 @@ class ResourceView(Mapping):
         self._source = source
         self.tier = tier
         self._keys = _key_set(tier)
-        known = known or {}
-        unknown = set(known) - set(FIELDS)
-        if unknown:
-            raise KeyError(f"not fields of a resource view: {sorted(unknown)}")
-        self._values = {key: value for key, value in known.items() if key in self._keys}
+        if known:
+            unknown = known.keys() - _FIELD_KEYS
+            if unknown:
+                raise KeyError(f"not fields of a resource view: {sorted(unknown)}")
+            self._values = {key: value for key, value in known.items() if key in self._keys}
+        else:
+            self._values = {}
 
     def __getitem__(self, key: str) -> Any:
-        try:
-            return self._values[key]
-        except KeyError:
-            pass
+        value = self._values.get(key, _MISSING)
+        if value is not _MISSING:
+            return value
         if key not in self._keys:
             raise KeyError(key)
-        value = FIELDS[key].get(self)
-        self._values[key] = value
+        value = self._values[key] = FIELDS[key].get(self)
         return value
 
     def __getattr__(self, name: str) -> Any:
@@ -270,5 +279,6 @@ def row_fields(
     values: Mapping[str, Any], reader, *, known: Mapping[str, Any] | None = None
 ) -> ResourceView:
     """A view of a ``values()`` row (model field names; ``pk`` for the id), for
-    outputs of many rows that read a few columns (the map data)."""
-    return ResourceView(_Row(values), tier_of(reader), known)
+    outputs of many rows that read a few columns (the map data). The row's
+    columns are known values: they pass the tier check like any other."""
+    return ResourceView(_Row(values), tier_of(reader), {**values, **(known or {})})
