@@ -133,7 +133,7 @@ class ActivityForm(forms.ModelForm):
     @staticmethod
     def _default_area(coordinator, areas) -> Area | None:
         if coordinator is not None:
-            own = [area for area in coordinator.areas.all() if area in areas]
+            own = [area for area in coordinator.user.areas.all() if area in areas]
             if own:
                 return own[0]
         return areas.first()

@@ -219,8 +219,8 @@ class _ActivityRows:
         area_text = blank_dash(row.text("area"))
         if area_text:
             area = attempt("area", self.areas.resolve, area_text)
-        elif coordinator is not None and coordinator.areas.count() == 1:
-            area = coordinator.areas.get()
+        elif coordinator is not None and coordinator.user.areas.count() == 1:
+            area = coordinator.user.areas.get()
         else:
             problems.append(
                 Problem(

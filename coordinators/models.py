@@ -89,8 +89,9 @@ class Affiliation(models.Model):
 class Coordinator(models.Model):
     """A user's profile as a 生活支援コーディネーター.
 
-    ``areas`` is the profile's record of the areas served; ``User.areas`` (what
-    the access policy reads) is kept equal to it by ``coordinator_save``.
+    The areas a coordinator serves are stored once, on the user (``User.areas``,
+    read through ``portal.roles.areas_served_by``): the profile holds the tier,
+    the 所属 and the period of activity.
     """
 
     user = models.OneToOneField(
@@ -100,9 +101,6 @@ class Coordinator(models.Model):
         related_name="coordinator_profile",
     )
     tier = models.PositiveSmallIntegerField(_("層"), choices=Area.Tier.choices)
-    areas = models.ManyToManyField(
-        Area, verbose_name=_("担当区域"), related_name="coordinators", blank=True
-    )
     affiliation = models.ForeignKey(
         Affiliation, verbose_name=_("所属"), on_delete=models.PROTECT, related_name="coordinators"
     )

@@ -24,7 +24,7 @@ def coordinator_for(user) -> Coordinator | None:
         return None
     return (
         Coordinator.objects.select_related("affiliation", "user")
-        .prefetch_related("areas")
+        .prefetch_related("user__areas")
         .filter(user=user)
         .first()
     )

@@ -43,18 +43,11 @@ def check_interval_days() -> int:
 # Profiles -----------------------------------------------------------------
 
 
-@transaction.atomic
-def coordinator_save(
-    *,
-    user: User,
-    tier: int,
-    areas: Iterable[Area],
-    affiliation: Affiliation,
-    active_from: date,
-    active_until: date | None = None,
-) -> Coordinator:
-    """Create or update a user's coordinator profile; the user's areas follow it."""
-    areas = list(areas)
+def coordinator_areas_check(*, tier: int, areas: Iterable[Area]) -> None:
+    """The one rule for a coordinator's areas: all of the coordinator's tier.
+
+    Every editor of ``User.areas`` for a coordinator calls it: ``coordinator_save``,
+    the coordinator admin and the user admin (coordinators/admin.py)."""
     wrong = [area.name for area in areas if area.tier != tier]
     if wrong:
         raise ValidationError(
@@ -65,6 +58,22 @@ def coordinator_save(
                 % {"tier": tier, "names": "、".join(wrong)}
             }
         )
+
+
+@transaction.atomic
+def coordinator_save(
+    *,
+    user: User,
+    tier: int,
+    areas: Iterable[Area],
+    affiliation: Affiliation,
+    active_from: date,
+    active_until: date | None = None,
+) -> Coordinator:
+    """Create or update a user's coordinator profile, and set the areas the user
+    serves (stored once, on ``User.areas``)."""
+    areas = list(areas)
+    coordinator_areas_check(tier=tier, areas=areas)
     coordinator = Coordinator.objects.filter(user=user).first() or Coordinator(user=user)
     coordinator.tier = tier
     coordinator.affiliation = affiliation
@@ -72,14 +81,8 @@ def coordinator_save(
     coordinator.active_until = active_until
     coordinator.full_clean()
     coordinator.save()
-    coordinator.areas.set(areas)
-    coordinator_sync_user_areas(coordinator)
+    user.areas.set(areas)
     return coordinator
-
-
-def coordinator_sync_user_areas(coordinator: Coordinator) -> None:
-    """``User.areas`` (what the access policy reads) mirrors the profile's areas."""
-    coordinator.user.areas.set(coordinator.areas.all())
 
 
 # The activity log -----------------------------------------------------------

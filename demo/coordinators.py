@@ -201,7 +201,7 @@ def build_coordinators_demo(*, say: Callable[[str], None] = lambda _m: None) -> 
     coordinators = make_coordinators()
     by_area: dict[int, Coordinator] = {}
     for coordinator in coordinators:
-        for area in coordinator.areas.all():
+        for area in coordinator.user.areas.all():
             by_area[area.pk] = coordinator
     resources_by_area: dict[int, list[int]] = defaultdict(list)
     for pk, area_id in (
@@ -249,7 +249,7 @@ def build_coordinators_demo(*, say: Callable[[str], None] = lambda _m: None) -> 
         plans.append((ref, fields, list(functions), list(resources)))
 
     for coordinator in coordinators:
-        area = next(iter(coordinator.areas.all()))
+        area = next(iter(coordinator.user.areas.all()))
         tier1 = coordinator.tier == Area.Tier.CITY
         own_resources = resources_by_area.get(area.pk, [])
         if tier1:

@@ -12,6 +12,10 @@ column).
 - ``monthly``: counts per month April→March (seed 002);
 - ``functions``: activity functions × 所属 (seed 004), and council meetings per tier;
 - ``cases``: 主な事例 (seed 002): 聴き取った内容と発言元 / 対応.
+
+Every builder reads through the reader's ``reports.policy.ReportReader``: its
+rows from the reader's sources, every free-text cell through ``reader.text``.
+What each role reads of each report is decided there, once.
 """
 
 from __future__ import annotations
@@ -28,11 +32,11 @@ from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coordinators.models import Activity, ActivityFunction, Affiliation, Coordinator, Function, Kind
-from coordinators.policy import activities_visible_to
-from councils.models import Council, Meeting
+from coordinators.models import Affiliation, Function, Kind
+from councils.models import Council
 from portal.models import Area
 from portal.wareki import era_of, format_fiscal_year
+from reports.policy import ReportReader, report_reader
 from resources.models import Category, Resource
 
 # Column and row labels of the tables are part of DESIGN.md's CSV contract
@@ -230,25 +234,26 @@ COUNCIL_COLUMNS = [
 ]
 
 
-def council_status(*, fiscal_year: int, area: Area | None = None, fetched_by=None) -> Report:
+def council_status(*, fiscal_year: int, area: Area | None = None, reader: ReportReader) -> Report:
     _start, end = fiscal_year_bounds(fiscal_year)
     wards = _wards(area)
     established = Q(established_on__isnull=True) | Q(established_on__lte=end)
     councils = list(
-        Council.objects.filter(
-            established, tier=Area.Tier.CITY, area__in=[w.pk for w in wards]
-        ).order_by("established_on", "pk")
+        reader.councils()
+        .filter(established, tier=Area.Tier.CITY, area__in=[w.pk for w in wards])
+        .order_by("established_on", "pk")
     )
     tier1_by_ward: dict[int, Council] = {}
     for council in councils:
         tier1_by_ward.setdefault(council.area_id, council)
     tier2_counts = dict(
-        Council.objects.filter(established, tier=Area.Tier.DISTRICT, area__parent__in=wards)
+        reader.councils()
+        .filter(established, tier=Area.Tier.DISTRICT, area__parent__in=wards)
         .values_list("area__parent")
         .annotate(n=Count("pk"))
         .values_list("area__parent", "n")
     )
-    meetings = Meeting.objects.held().in_fiscal_year(fiscal_year)
+    meetings = reader.meetings().held().in_fiscal_year(fiscal_year)
     months_by_council: dict[int, list[tuple[int, int]]] = defaultdict(list)
     tier1_meetings: dict[int, int] = defaultdict(int)
     for council_id, day in meetings.filter(
@@ -280,8 +285,9 @@ def council_status(*, fiscal_year: int, area: Area | None = None, fetched_by=Non
             start_text = "-"
             if council.business_start_fy:
                 start_text = format_fiscal_year(council.business_start_fy)
-                if council.business_start_note:
-                    start_text += f"({council.business_start_note})"
+                note = reader.text(council.business_start_note, ward.pk)  # free text
+                if note:
+                    start_text += f"({note})"
             texts = [
                 start_text,
                 format_year_month(council.established_on) if council.established_on else "-",
@@ -315,6 +321,7 @@ def council_status(*, fiscal_year: int, area: Area | None = None, fetched_by=Non
             )
             % {"date": format_year_month(end) + "末"},
             _("開催回数は、開催日が過ぎた会議の数です（予定の会議は数えません）。"),
+            *reader.text_notes(),
         ],
         wide=True,
     )
@@ -331,7 +338,7 @@ def _primary_categories() -> tuple[list[Category], dict[int, int]]:
     return categories, {c.pk: index for index, c in enumerate(categories)}
 
 
-def creation(*, fiscal_year: int, area: Area | None = None, fetched_by=None) -> Report:
+def creation(*, fiscal_year: int, area: Area | None = None, reader: ReportReader) -> Report:
     """Resources launched (新規立ち上げ) or extended (既存資源の拡充) in the 年度.
 
     Each resource counts once, under its first category in the report order
@@ -343,7 +350,7 @@ def creation(*, fiscal_year: int, area: Area | None = None, fetched_by=None) -> 
     fallback = next((i for i, c in enumerate(categories) if c.code == "other"), len(categories) - 1)
     wards = _wards(area)
     by_tier2 = area is not None and area.tier == Area.Tier.DISTRICT
-    resources = Resource.objects.filter(
+    resources = reader.resources().filter(
         origin__in=[Resource.Origin.NEW, Resource.Origin.EXPANDED],
         origin_date__gte=start,
         origin_date__lte=end,
@@ -451,10 +458,11 @@ def _month_index(month: int) -> int:
     return MONTHS.index(month)
 
 
-def monthly(*, fiscal_year: int, area: Area | None = None, fetched_by=None) -> Report:
+def monthly(*, fiscal_year: int, area: Area | None = None, reader: ReportReader) -> Report:
     values: dict[str, list[int]] = {key: [0] * 12 for key, _label in MONTHLY_ROWS}
     meetings = (
-        Meeting.objects.held()
+        reader.meetings()
+        .held()
         .in_fiscal_year(fiscal_year)
         .filter(_area_q("council__area", area))
         .annotate(month=ExtractMonth("date"))
@@ -467,7 +475,8 @@ def monthly(*, fiscal_year: int, area: Area | None = None, fetched_by=None) -> R
         values[key][_month_index(row["month"])] += row["n"]
     kinds = [str(key) for key, _label in MONTHLY_ROWS if key not in ("tier1", "tier2")]
     activities = (
-        Activity.objects.in_fiscal_year(fiscal_year)
+        reader.activities()
+        .in_fiscal_year(fiscal_year)
         .in_area(area)
         .filter(kind__in=kinds)
         .annotate(month=ExtractMonth("date"))
@@ -504,12 +513,13 @@ def monthly(*, fiscal_year: int, area: Area | None = None, fetched_by=None) -> R
 # 活動内容ごとの実施件数 (seed 004) ------------------------------------------------------
 
 
-def functions(*, fiscal_year: int, area: Area | None = None, fetched_by=None) -> Report:
+def functions(*, fiscal_year: int, area: Area | None = None, reader: ReportReader) -> Report:
     """延件数 per function and 所属. An activity with two functions counts in both
     columns, so the 合計 column adds function counts, not activities."""
     start, end = fiscal_year_bounds(fiscal_year)
     rows_qs = (
-        ActivityFunction.objects.filter(activity__date__gte=start, activity__date__lte=end)
+        reader.activity_functions()
+        .filter(activity__date__gte=start, activity__date__lte=end)
         .filter(_area_q("activity__area", area))
         .values("activity__affiliation", "function")
         .annotate(n=Sum("activity__count"))
@@ -519,13 +529,15 @@ def functions(*, fiscal_year: int, area: Area | None = None, fetched_by=None) ->
     for row in rows_qs:
         counts[row["activity__affiliation"]][row["function"]] += row["n"] or 0
     # 所属 of coordinators serving the area during the year appear even with no record.
-    serving = Coordinator.objects.filter(active_from__lte=end).filter(
-        Q(active_until__isnull=True) | Q(active_until__gte=start)
+    serving = (
+        reader.coordinators()
+        .filter(active_from__lte=end)
+        .filter(Q(active_until__isnull=True) | Q(active_until__gte=start))
     )
     if area is not None and area.tier == Area.Tier.CITY:
-        serving = serving.filter(Q(areas=area) | Q(areas__parent=area))
+        serving = serving.filter(Q(user__areas=area) | Q(user__areas__parent=area))
     elif area is not None:
-        serving = serving.filter(areas=area)
+        serving = serving.filter(user__areas=area)
     affiliation_ids = set(counts) | set(serving.values_list("affiliation", flat=True))
     affiliations = list(
         Affiliation.objects.filter(pk__in=affiliation_ids).order_by("sort_order", "name")
@@ -553,7 +565,8 @@ def functions(*, fiscal_year: int, area: Area | None = None, fetched_by=None) ->
         wide=True,
     )
     meeting_counts = dict(
-        Meeting.objects.held()
+        reader.meetings()
+        .held()
         .in_fiscal_year(fiscal_year)
         .filter(_area_q("council__area", area))
         .values_list("council__tier")
@@ -583,10 +596,10 @@ def functions(*, fiscal_year: int, area: Area | None = None, fetched_by=None) ->
 # 主な事例 (seed 002) ------------------------------------------------------------------
 
 
-def case_examples(*, fiscal_year: int, area: Area | None = None, fetched_by=None) -> Report:
-    """Activities marked as case examples that the reader may see, by kind."""
+def case_examples(*, fiscal_year: int, area: Area | None = None, reader: ReportReader) -> Report:
+    """Activities marked as case examples whose text the reader may read, by kind."""
     activities = list(
-        activities_visible_to(fetched_by)
+        reader.case_activities()
         .in_fiscal_year(fiscal_year)
         .in_area(area)
         .filter(is_case_example=True)
@@ -603,13 +616,14 @@ def case_examples(*, fiscal_year: int, area: Area | None = None, fetched_by=None
             kind_cell = _label(activity.get_kind_display(), rowspan=span)
         else:
             kind_cell = _hidden()
-        heard = activity.heard.strip()
+        heard = reader.text(activity.heard.strip(), activity.area_id)
         quoted = f"「{heard}」" if heard and not heard.startswith("「") else heard
+        source = reader.text(activity.source_text, activity.area_id)
         rows.append(
             [
                 kind_cell,
-                Cell(" ".join(p for p in (quoted, activity.source_text) if p)),
-                Cell(activity.response.strip()),
+                Cell(" ".join(p for p in (quoted, source) if p)),
+                Cell(reader.text(activity.response.strip(), activity.area_id)),
                 Cell(f"{activity.date:%Y-%m-%d}"),
                 Cell(activity.area.label),
             ]
@@ -623,7 +637,8 @@ def case_examples(*, fiscal_year: int, area: Area | None = None, fetched_by=None
         notes=[
             _(
                 "活動記録で「主な事例として報告する」を選んだものです。個人が特定される内容がないか確かめてから配布してください。"
-            )
+            ),
+            *reader.text_notes(),
         ],
     )
     return Report("cases", _("主な事例"), fiscal_year, area, [table])
@@ -646,7 +661,9 @@ REPORT_TITLES = {
 
 
 def build_report(name: str, *, fiscal_year: int, area: Area | None, fetched_by) -> Report:
-    return REPORTS[name](fiscal_year=fiscal_year, area=area, fetched_by=fetched_by)
+    """The report ``name`` as ``fetched_by`` may read it (reports.policy)."""
+    reader = report_reader(fetched_by)
+    return REPORTS[name](fiscal_year=fiscal_year, area=area, reader=reader)
 
 
 # Files ---------------------------------------------------------------------------------

@@ -7,12 +7,35 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.roles import areas_served_by, is_city_staff
+from portal.roles import Reader, areas_served_by, is_city_staff
 from portal.widgets import LocationPickerWidget
 from resources.importing import ResourceImportExportAdminMixin
 from resources.models import Category, Feature, Resource, ScheduleRule, Target
-from resources.policy import resources_editable_by
+from resources.policy import FIELD_TIERS, hidden_fields, resources_editable_by
 from resources.services import resource_prepare
+
+# The admin's sections of tiered fields, from the policy's one list.
+TIER_SECTIONS = (
+    (Reader.RELATED, _("関係者限定"), _("ケアマネジャーなど関係者と担当者に表示されます。")),
+    (
+        Reader.IN_CHARGE,
+        _("担当者限定"),
+        _("コーディネーターと市職員だけに表示されます（関係者には表示されません）。"),
+    ),
+)
+
+
+def tier_fieldsets() -> tuple:
+    return tuple(
+        (
+            title,
+            {
+                "fields": tuple(name for name, tier in FIELD_TIERS.items() if tier == needs),
+                "description": description,
+            },
+        )
+        for needs, title, description in TIER_SECTIONS
+    )
 
 
 @admin.register(Category)
@@ -163,35 +186,45 @@ class ResourceAdmin(ResourceImportExportAdminMixin, SimpleHistoryAdmin):
             _("問い合わせ先（公開）"),
             {"fields": ("contact_name", "contact_phone", "contact_email", "url")},
         ),
-        (
-            _("関係者限定"),
-            {
-                "fields": (
-                    "contact_person",
-                    "private_phone",
-                    "internal_notes",
-                    "supporting_coordinator",
-                ),
-                "description": _("この欄は一般の閲覧者には表示されません。"),
-            },
-        ),
+        *tier_fieldsets(),
         (
             _("立ち上げと確認"),
-            {
-                "fields": (
-                    "origin",
-                    "origin_date",
-                    "verified_on",
-                    "verified_by",
-                    "created_at",
-                    "updated_at",
-                )
-            },
+            {"fields": ("origin", "origin_date", "verified_on", "created_at", "updated_at")},
         ),
     )
 
     def get_queryset(self, request):
         return resources_editable_by(request.user).select_related("area")
+
+    def get_fieldsets(self, request, obj=None):
+        # Everyone with the admin is 担当 today; a reader of a lower tier given
+        # admin rights by hand still gets no field above their tier (the form
+        # is built from these fieldsets, so neither shown nor accepted).
+        hidden = hidden_fields(request.user)
+        fieldsets = []
+        for title, options in super().get_fieldsets(request, obj):
+            fields = tuple(name for name in options["fields"] if name not in hidden)
+            if fields:
+                fieldsets.append((title, {**options, "fields": fields}))
+        return fieldsets
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # The history list shows what each change did: never to a field above
+        # the reader's tier.
+        hidden = list(hidden_fields(request.user))
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, excluded_fields=hidden, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+    def get_autocomplete_fields(self, request):
+        hidden = hidden_fields(request.user)
+        return tuple(n for n in super().get_autocomplete_fields(request) if n not in hidden)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

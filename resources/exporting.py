@@ -1,8 +1,10 @@
 """Exports: search results as CSV or XLSX, the open-data CSV, the whole registry.
 
-Every export reads resources through ``portal.access`` (``resource_search`` or
-``resources_visible_to``) and every row through ``strip_staff_only``, so an
-export never holds more than its reader may see.
+Every export reads resources through ``resources.policy`` (``resource_search``
+or ``resources_visible_to``) and every row through the field presenter
+(``resources.presenter``): a cell is made from the reader's view of the
+resource, so a column the reader may not read has nothing to be made from.
+``columns_for`` offers a reader only the columns whose field their tier reads.
 
 The columns are the import's (``resources.importing.COLUMNS``): whatever the
 export writes, ``import_resources`` reads back unchanged (tested).
@@ -16,6 +18,7 @@ The open-data CSV (``OPENDATA_COLUMNS``) uses the column names of the
 自治体標準オープンデータセット (公共施設一覧 and 介護サービス事業所一覧) where the
 standard has the item, and plain Japanese names for what it has not (種別,
 カテゴリ, 料金, 対象者, 区, 圏域, 状態); its data dictionary is served beside it.
+Every value comes from a ``Reader.PUBLIC`` view, whoever asks.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -33,9 +36,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal import parsers
+from portal.roles import Reader
 from resources.importing import COLUMNS, Column
-from resources.models import WEEKDAY_CODES, Resource, weekday_bit
-from resources.policy import resources_visible_to, strip_staff_only
+from resources.models import WEEKDAY_CODES, Resource, schedule_summary, weekday_bit
+from resources.policy import resources_visible_to
+from resources.presenter import ResourceView, readable_keys, resource_fields, tier_of
 
 EXPORT_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.export)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -43,10 +48,84 @@ _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def columns_for(user) -> list[Column]:
-    """The export columns ``user`` may receive (staff-only ones for 関係者 and up)."""
-    allowed = strip_staff_only({c.key: None for c in EXPORT_COLUMNS}, user)
-    return [c for c in EXPORT_COLUMNS if c.key in allowed]
+def _names(items) -> str:
+    return "、".join(item.name for item in items)
+
+
+def _username(user) -> str:
+    return user.username if user else ""
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    if not moment:
+        return None
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
+
+
+def _key(key: str) -> tuple[str, Callable[[ResourceView], object]]:
+    return key, lambda view: view[key]
+
+
+# Each export column: the presenter's key whose tier it has, and how its cell is
+# made from the reader's view (a cell that reads a field the reader may not read
+# cannot be made: KeyError, and the cell is left out).
+EXPORT_CELLS: dict[str, tuple[str, Callable[[ResourceView], object]]] = {
+    **{
+        key: _key(key)
+        for key in (
+            "code",
+            "name",
+            "kana",
+            "description",
+            "organiser",
+            "venue",
+            "postal_code",
+            "address",
+            "access",
+            "lat",
+            "lng",
+            "area_code",
+            "fee_note",
+            "capacity",
+            "how_to_join",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "url",
+            "origin_date",
+            "verified_on",
+            "contact_person",
+            "private_phone",
+            "internal_notes",
+        )
+    },
+    "resource_type": ("type_label", lambda v: v["type_label"]),
+    "categories": ("categories", lambda v: _names(v["categories"])),
+    "organiser_kind": ("organiser_kind_label", lambda v: v["organiser_kind_label"]),
+    "location_source": ("location_source_label", lambda v: v["location_source_label"]),
+    "ward": ("ward_name", lambda v: v["ward_name"]),
+    "area": ("area_label", lambda v: v["area_label"]),
+    "area_locked": ("area_locked", lambda v: "はい" if v["area_locked"] else ""),
+    "fee": ("fee_free", lambda v: parsers.fee_text(v["fee_free"], v["fee_amount"])),
+    "targets": ("targets", lambda v: _names(v["targets"])),
+    "features": ("features", lambda v: _names(v["features"])),
+    "schedule": ("schedule_text", lambda v: v["schedule_text"]),
+    "status": ("status_label", lambda v: v["status_label"]),
+    "visibility": ("visibility_label", lambda v: v["visibility_label"]),
+    "origin": ("origin_label", lambda v: v["origin_label"]),
+    "supporting_coordinator": (
+        "supporting_coordinator",
+        lambda v: _username(v["supporting_coordinator"]),
+    ),
+    "verified_by": ("verified_by", lambda v: _username(v["verified_by"])),
+    "updated_at": ("updated_at", lambda v: _local(v["updated_at"])),
+}
+
+
+def columns_for(reader) -> list[Column]:
+    """The export columns ``reader`` (a user or a ``Reader``) may receive."""
+    keys = readable_keys(tier_of(reader))
+    return [c for c in EXPORT_COLUMNS if c.key in EXPORT_CELLS and EXPORT_CELLS[c.key][0] in keys]
 
 
 def chosen_columns(keys: Iterable[str], user) -> list[Column]:
@@ -55,76 +134,37 @@ def chosen_columns(keys: Iterable[str], user) -> list[Column]:
     return [c for c in columns_for(user) if c.key in wanted]
 
 
-def export_queryset(resources: QuerySet[Resource]) -> QuerySet[Resource]:
+def export_queryset(resources: QuerySet[Resource], reader=Reader.IN_CHARGE) -> QuerySet[Resource]:
     """``resources`` with everything the columns need, in a fixed number of queries."""
-    return resources.select_related(
-        "area", "area__parent", "area_tier1", "supporting_coordinator", "verified_by"
-    ).prefetch_related("categories", "targets", "features", "schedules")
+    related = ["area", "area__parent", "area_tier1"]
+    if tier_of(reader) >= Reader.IN_CHARGE:
+        related += ["supporting_coordinator", "verified_by"]
+    return resources.select_related(*related).prefetch_related(
+        "categories", "targets", "features", "schedules"
+    )
 
 
-def _label(choices, value) -> str:
-    return str(dict(choices).get(value, value or ""))
+def export_values(view: ResourceView) -> dict:
+    """Every export column the view's reader may read, keyed by column key, in Python types."""
+    values = {}
+    for key, (_source, cell) in EXPORT_CELLS.items():
+        try:
+            values[key] = cell(view)
+        except KeyError:
+            continue
+    return values
 
 
-def _names(items) -> str:
-    return "、".join(item.name for item in items)
-
-
-def resource_values(resource: Resource) -> dict:
-    """Every export column of one resource, keyed by column key, in Python types."""
-    area, ward = resource.area, resource.area_tier1
-    updated = timezone.localtime(resource.updated_at) if resource.updated_at else None
-    return {
-        "code": resource.code,
-        "name": resource.name,
-        "kana": resource.kana,
-        "resource_type": _label(Resource.Type.choices, resource.resource_type),
-        "categories": _names(resource.categories.all()),
-        "description": resource.description,
-        "organiser": resource.organiser,
-        "organiser_kind": _label(Resource.OrganiserKind.choices, resource.organiser_kind),
-        "venue": resource.venue,
-        "postal_code": resource.postal_code,
-        "address": resource.address,
-        "access": resource.access,
-        "lat": resource.lat,
-        "lng": resource.lng,
-        "location_source": _label(Resource.LocationSource.choices, resource.location_source),
-        "ward": ward.name if ward else "",
-        "area": area.label if area else "",
-        "area_code": area.code if area else "",
-        "area_locked": "はい" if resource.area_locked else "",
-        "fee": parsers.fee_text(resource.fee_free, resource.fee_amount),
-        "fee_note": resource.fee_note,
-        "targets": _names(resource.targets.all()),
-        "features": _names(resource.features.all()),
-        "capacity": resource.capacity,
-        "how_to_join": resource.how_to_join,
-        "schedule": " / ".join(rule.describe() for rule in resource.schedules.all()),
-        "contact_name": resource.contact_name,
-        "contact_phone": resource.contact_phone,
-        "contact_email": resource.contact_email,
-        "url": resource.url,
-        "status": _label(Resource.Status.choices, resource.status),
-        "visibility": _label(Resource.Visibility.choices, resource.visibility),
-        "origin": _label(Resource.Origin.choices, resource.origin),
-        "origin_date": resource.origin_date,
-        "verified_on": resource.verified_on,
-        "contact_person": resource.contact_person,
-        "private_phone": resource.private_phone,
-        "internal_notes": resource.internal_notes,
-        "supporting_coordinator": (
-            resource.supporting_coordinator.username if resource.supporting_coordinator else ""
-        ),
-        "verified_by": resource.verified_by.username if resource.verified_by else "",
-        "updated_at": updated.replace(tzinfo=None, microsecond=0) if updated else None,
-    }
+def resource_values(resource: Resource, reader=Reader.IN_CHARGE) -> dict:
+    """The export columns of one resource as ``reader`` reads them (all, by default)."""
+    return export_values(resource_fields(resource, reader))
 
 
 def export_rows(resources: QuerySet[Resource], columns: list[Column], *, user) -> Iterator[list]:
-    """One list of values per resource; every row passes through the access policy."""
-    for resource in export_queryset(resources).iterator(chunk_size=1000):
-        values = strip_staff_only(resource_values(resource), user)
+    """One list of values per resource, each made from ``user``'s view of it."""
+    tier = tier_of(user)
+    for resource in export_queryset(resources, tier).iterator(chunk_size=1000):
+        values = export_values(resource_fields(resource, tier))
         yield [values.get(column.key, "") for column in columns]
 
 
@@ -286,42 +326,44 @@ def _katakana(text: str) -> str:
     return "".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
 
 
-def opendata_values(resource: Resource) -> dict:
-    rules = list(resource.schedules.all())
+def opendata_values(view: ResourceView) -> dict:
+    """One open-data row, by header, from a view of the resource (``Reader.PUBLIC``)."""
+    rules = view["schedules"]
     first = rules[0] if rules else None
+    weekdays, _times = schedule_summary(rules)
     days = "".join(
         "月火水木金土日"[index]
         for index, code in enumerate(WEEKDAY_CODES)
-        if resource.schedule_days & weekday_bit(code)
+        if weekdays & weekday_bit(code)
     )
-    area = resource.area
-    updated = timezone.localtime(resource.updated_at).date() if resource.updated_at else None
+    area = view["area"]
+    updated = timezone.localtime(view["updated_at"]).date() if view["updated_at"] else None
     return {
         "全国地方公共団体コード": getattr(settings, "LOCAL_GOVERNMENT_CODE", ""),
-        "ID": resource.code,
+        "ID": view["code"],
         "地方公共団体名": getattr(settings, "CITY_NAME", ""),
-        "名称": resource.name,
-        "名称_カナ": _katakana(resource.kana),
-        "種別": _label(Resource.Type.choices, resource.resource_type),
-        "カテゴリ": _names(resource.categories.all()),
-        "住所": resource.address,
-        "方書": resource.venue,
-        "緯度": resource.lat,
-        "経度": resource.lng,
-        "電話番号": resource.contact_phone,
-        "団体名": resource.organiser,
+        "名称": view["name"],
+        "名称_カナ": _katakana(view["kana"]),
+        "種別": view["type_label"],
+        "カテゴリ": _names(view["categories"]),
+        "住所": view["address"],
+        "方書": view["venue"],
+        "緯度": view["lat"],
+        "経度": view["lng"],
+        "電話番号": view["contact_phone"],
+        "団体名": view["organiser"],
         "利用可能曜日": days,
         "開始時間": first.opens_at.strftime("%H:%M") if first and first.opens_at else "",
         "終了時間": first.closes_at.strftime("%H:%M") if first and first.closes_at else "",
-        "利用可能日時特記事項": " / ".join(rule.describe() for rule in rules),
-        "説明": resource.description,
-        "料金": resource.fee_text(),
-        "対象者": _names(resource.targets.all()),
-        "定員": resource.capacity,
-        "URL": resource.url,
-        "区": resource.area_tier1.name if resource.area_tier1 else "",
-        "圏域": area.label if area and area.tier == 2 else "",
-        "状態": _label(Resource.Status.choices, resource.status),
+        "利用可能日時特記事項": view["schedule_text"],
+        "説明": view["description"],
+        "料金": view["fee_text"],
+        "対象者": _names(view["targets"]),
+        "定員": view["capacity"],
+        "URL": view["url"],
+        "区": view["ward_name"],
+        "圏域": view["area_label"] if area and area.tier == 2 else "",
+        "状態": view["status_label"],
         "更新日": updated,
     }
 
@@ -334,13 +376,13 @@ def opendata_resources() -> QuerySet[Resource]:
 
 
 def opendata_csv() -> bytes:
-    anonymous = AnonymousUser()
     headers = [c.header for c in OPENDATA_COLUMNS]
 
     def rows():
-        for resource in export_queryset(opendata_resources()).iterator(chunk_size=1000):
-            values = strip_staff_only(opendata_values(resource), anonymous)
-            yield [values.get(h, "") for h in headers]
+        resources = export_queryset(opendata_resources(), Reader.PUBLIC)
+        for resource in resources.iterator(chunk_size=1000):
+            values = opendata_values(resource_fields(resource, Reader.PUBLIC))
+            yield [values[h] for h in headers]
 
     return csv_bytes(headers, rows())
 

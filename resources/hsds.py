@@ -1,8 +1,8 @@
 """Resources as Open Referral HSDS 3.0 services (fixtures/hsds, CC BY-SA 4.0).
 
 Public data only: the services come from what an anonymous visitor may see
-(``resources_visible_to(AnonymousUser())``) and each resource's fields pass
-through ``strip_staff_only`` for an anonymous reader, whoever asks.
+(``resources_visible_to(AnonymousUser())``) and each service is made from the
+resource's ``Reader.PUBLIC`` view (``resources.presenter``), whoever asks.
 
 Mapping:
 
@@ -34,8 +34,10 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from portal.roles import Reader
 from resources.models import Resource
-from resources.policy import resources_visible_to, strip_staff_only
+from resources.policy import resources_visible_to
+from resources.presenter import ResourceView, resource_fields
 
 STATUS = {
     Resource.Status.ACTIVE: "active",
@@ -89,16 +91,16 @@ def public_resources() -> QuerySet[Resource]:
     )
 
 
-def _address(data: dict, resource: Resource, location_id: str) -> dict:
+def _address(data: ResourceView, location_id: str) -> dict:
     address = data["address"]
     prefecture = _PREFECTURE.match(address)
     city = _CITY.match(address)
     return {
-        "id": _id("address", resource.pk),
+        "id": _id("address", data["pk"]),
         "location_id": location_id,
         "address_1": address,
         "city": city.group(1) if city else settings.CITY_NAME,
-        "region": resource.area_tier1.name if resource.area_tier1 else "",
+        "region": data["ward_name"],
         "state_province": prefecture.group(1)
         if prefecture
         else getattr(settings, "PREFECTURE_NAME", ""),
@@ -110,18 +112,18 @@ def _address(data: dict, resource: Resource, location_id: str) -> dict:
 
 def service(resource: Resource) -> dict:
     """One resource as a full HSDS service (validates against service_with_definitions.json)."""
-    fields = {f.name: getattr(resource, f.attname) for f in Resource._meta.concrete_fields}
-    data = strip_staff_only(fields, AnonymousUser())
-    sid = service_id(resource.pk)
+    data = resource_fields(resource, Reader.PUBLIC)
+    pk = data["pk"]
+    sid = service_id(pk)
     result: dict = {
         "id": sid,
         "name": data["name"],
         "description": data["description"],
-        "status": STATUS.get(resource.status, "active"),
-        "fees_description": resource.fee_text(),
+        "status": STATUS.get(data["status"], "active"),
+        "fees_description": data["fee_text"],
         "application_process": data["how_to_join"],
-        "eligibility_description": "、".join(t.name for t in resource.targets.all()),
-        "last_modified": resource.updated_at.isoformat() if resource.updated_at else None,
+        "eligibility_description": "、".join(t.name for t in data["targets"]),
+        "last_modified": data["updated_at"].isoformat() if data["updated_at"] else None,
         "phones": [],
         "schedules": [],
         "service_at_locations": [],
@@ -130,7 +132,7 @@ def service(resource: Resource) -> dict:
         "contacts": [],
         "languages": [
             {
-                "id": _id("language", resource.pk, "ja"),
+                "id": _id("language", pk, "ja"),
                 "service_id": sid,
                 "name": "日本語",
                 "code": "ja",
@@ -147,38 +149,36 @@ def service(resource: Resource) -> dict:
         result["organization"] = {
             "id": _id("organization", data["organiser"]),
             "name": data["organiser"],
-            "description": str(
-                dict(Resource.OrganiserKind.choices).get(data["organiser_kind"], "")
-            ),
+            "description": data["organiser_kind_label"],
         }
     if data["contact_phone"]:
         result["phones"].append(
-            {"id": _id("phone", resource.pk), "service_id": sid, "number": data["contact_phone"]}
+            {"id": _id("phone", pk), "service_id": sid, "number": data["contact_phone"]}
         )
     if data["contact_name"]:
         result["contacts"].append(
-            {"id": _id("contact", resource.pk), "service_id": sid, "name": data["contact_name"]}
+            {"id": _id("contact", pk), "service_id": sid, "name": data["contact_name"]}
         )
-    for rule in resource.schedules.all():
+    for rule in data["schedules"]:
         result["schedules"].append(
             {"id": _id("schedule", rule.pk), "service_id": sid, **rule.hsds()}
         )
-    if resource.fee_free or resource.fee_amount is not None or data["fee_note"]:
-        option: dict = {"id": _id("cost_option", resource.pk), "service_id": sid, "currency": "JPY"}
-        if resource.fee_free:
+    if data["fee_free"] or data["fee_amount"] is not None or data["fee_note"]:
+        option: dict = {"id": _id("cost_option", pk), "service_id": sid, "currency": "JPY"}
+        if data["fee_free"]:
             option["amount"] = 0
             option["option"] = "無料"
-        elif resource.fee_amount is not None:
-            option["amount"] = resource.fee_amount
-            option["option"] = f"{resource.fee_amount:,}円"
+        elif data["fee_amount"] is not None:
+            option["amount"] = data["fee_amount"]
+            option["option"] = f"{data['fee_amount']:,}円"
         if data["fee_note"]:
             option["amount_description"] = data["fee_note"]
         result["cost_options"].append(option)
-    for category in resource.categories.all():
+    for category in data["categories"]:
         term_id = _id("taxonomy_term", category.code)
         result["attributes"].append(
             {
-                "id": _id("attribute", resource.pk, category.code),
+                "id": _id("attribute", pk, category.code),
                 "link_id": sid,
                 "link_type": "service",
                 "link_entity": "service",
@@ -194,8 +194,8 @@ def service(resource: Resource) -> dict:
                 },
             }
         )
-    if data["address"] or resource.lat is not None:
-        location_id = _id("location", resource.pk)
+    if data["address"] or data["lat"] is not None:
+        location_id = _id("location", pk)
         location: dict = {
             "id": location_id,
             "location_type": "physical",
@@ -203,14 +203,14 @@ def service(resource: Resource) -> dict:
             "transportation": data["access"],
             "addresses": [],
         }
-        if resource.lat is not None and resource.lng is not None:
-            location["latitude"] = resource.lat
-            location["longitude"] = resource.lng
+        if data["on_map"]:
+            location["latitude"] = data["lat"]
+            location["longitude"] = data["lng"]
         if data["address"]:
-            location["addresses"].append(_address(data, resource, location_id))
+            location["addresses"].append(_address(data, location_id))
         result["service_at_locations"].append(
             {
-                "id": _id("service_at_location", resource.pk),
+                "id": _id("service_at_location", pk),
                 "service_id": sid,
                 "location_id": location_id,
                 "location": location,

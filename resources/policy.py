@@ -5,8 +5,11 @@
 - coordinators: edit the resources of the areas they serve;
 - city staff and admins: edit everything.
 
-Which *fields* a reader gets is ``resources.presenter``'s answer, from the
-reader's tier. A resource a user may not see answers 404, like a missing one.
+Which *fields* a reader gets: ``FIELD_TIERS`` below names every field above
+the public tier and the tier that reads it (README "Roles and visibility");
+``resources.presenter`` renders exactly those for every output, and nothing
+else restates the list. A resource a user may not see answers 404, like a
+missing one.
 """
 
 from __future__ import annotations
@@ -51,22 +54,20 @@ def resources_editable_by(user) -> QuerySet[Resource]:
     return Resource.objects.filter(area__in=areas_served_by(user))
 
 
-def resource_for_user(user, pk, *, write: bool = False) -> Resource:
-    """The resource, or 404 alike for one that does not exist and one not allowed."""
+def resource_for_user(user, pk, *, write: bool = False, related: tuple[str, ...] = ()) -> Resource:
+    """The resource, or 404 alike for one that does not exist and one not allowed.
+
+    ``related``: foreign keys to read in the same query (``select_related``)."""
     queryset = resources_editable_by(user) if write else resources_visible_to(user)
+    if related:
+        queryset = queryset.select_related(*related)
     try:
         return queryset.get(pk=pk)
     except (Resource.DoesNotExist, ValueError, TypeError):
         raise Http404("地域資源が見つかりません。") from None
 
 
-def hidden_fields(user) -> frozenset[str]:
-    """The fields of a resource that ``user`` may not read."""
-    tier = reader_tier(user)
+def hidden_fields(reader) -> frozenset[str]:
+    """The fields of a resource that ``reader`` (a user or a ``Reader``) may not read."""
+    tier = reader if isinstance(reader, Reader) else reader_tier(reader)
     return frozenset(name for name, needs in FIELD_TIERS.items() if needs > tier)
-
-
-def strip_staff_only(data: dict, user) -> dict:
-    """``data`` without the fields ``user`` may not read."""
-    hidden = hidden_fields(user)
-    return {key: value for key, value in data.items() if key not in hidden}

@@ -2,8 +2,11 @@
 
 Every printed list comes from ``resource_search`` with the reading user, and a
 sheet from ``resource_for_user``: a PDF shows exactly what the same user sees on
-the search page, never more. Staff-only fields are printed only when asked
-(``?staff=1``) by a user who may see them; a PDF holding any staff-only data
+the search page, never more. Templates get the reader's views of the resources
+(``resources.presenter``), never a model: staff-only fields are printed only
+when asked (``?staff=1``), and then only those of the reader's tier (a care
+manager's print has the contact person, never the internal notes); without
+``?staff=1`` the views are ``Reader.PUBLIC``. A PDF holding any staff-only data
 says 「関係者限定」 at the top of every page. ``?public=1`` narrows a staff
 user's print to public resources and fields (handouts for residents).
 
@@ -36,10 +39,11 @@ from django.views.decorators.vary import vary_on_cookie
 from portal.context_processors import city_name
 from portal.models import Area
 from portal.pdf import html_to_pdf, pdf_response, safe_filename
-from portal.roles import can_see_staff_only
+from portal.roles import Reader, can_see_staff_only, reader_tier
 from portal.wareki import format_both
 from resources.models import Category, Resource
 from resources.policy import resource_for_user, resources_visible_to
+from resources.presenter import ResourceView, resource_fields
 from resources.search import SearchFilters, resource_search
 from resources.svgmap import (
     UNCATEGORISED_COLOR,
@@ -78,6 +82,8 @@ class PrintOptions:
     staff_fields: bool = False
     public_only: bool = False
     paper: str = "a4"
+    # The tier of fields printed: the reader's own with ?staff=1, else public.
+    tier: Reader = Reader.PUBLIC
 
     @classmethod
     def from_query(cls, params: QueryDict, user) -> PrintOptions:
@@ -85,19 +91,21 @@ class PrintOptions:
         public_only = params.get("public") == "1" or not staff_user
         group = params.get("group") or ""
         paper = (params.get("paper") or "a4").lower()
+        staff_fields = staff_user and not public_only and params.get("staff") == "1"
         return cls(
             large=params.get("large") == "1",
             group=group if group in GROUPS else "",
-            staff_fields=staff_user and not public_only and params.get("staff") == "1",
+            staff_fields=staff_fields,
             public_only=public_only,
             paper=paper if paper in PAPERS else "a4",
+            tier=reader_tier(user) if staff_fields else Reader.PUBLIC,
         )
 
 
 @dataclass
 class PrintRow:
     number: int
-    resource: Resource
+    resource: ResourceView  # what the print may show of the resource
     category: Category | None
     staff_only: bool
     on_map: bool
@@ -138,7 +146,7 @@ def printable_resources(user, filters: SearchFilters, options: PrintOptions):
     resources = resources.select_related("area", "area__parent").prefetch_related(
         "categories", "schedules"
     )
-    if options.staff_fields:
+    if options.tier >= Reader.IN_CHARGE:
         resources = resources.select_related("supporting_coordinator", "verified_by")
     return resources
 
@@ -153,9 +161,9 @@ def _fetch(resources, limit: int | None) -> tuple[list[Resource], int | None]:
     return rows, None
 
 
-def _group_key(resource: Resource, category: Category | None, group: str) -> tuple:
+def _group_key(resource: ResourceView, category: Category | None, group: str) -> tuple:
     if group == "area":
-        area = resource.area
+        area = resource["area"]
         if area is None:
             return (1, 0, 0, "", NO_AREA)
         parent_order = area.parent.sort_order if area.parent else area.sort_order
@@ -165,12 +173,15 @@ def _group_key(resource: Resource, category: Category | None, group: str) -> tup
     return (0, category.sort_order, category.code, category.name)
 
 
-def number_rows(resources: list[Resource], group: str = "") -> list[PrintGroup]:
-    """Numbered rows in the search's order (stable within each group when grouped)."""
+def number_rows(
+    resources: list[Resource], group: str = "", tier: Reader = Reader.PUBLIC
+) -> list[PrintGroup]:
+    """Numbered rows in the search's order (stable within each group when grouped),
+    each with the view of its resource for a reader of ``tier``."""
     items = []
     for resource in resources:
-        categories = list(resource.categories.all())
-        items.append((resource, categories[0] if categories else None))
+        view = resource_fields(resource, tier)
+        items.append((view, view["first_category"]))
     if group:
         items.sort(key=lambda item: _group_key(item[0], item[1], group)[:-1])
     groups: list[PrintGroup] = []
@@ -183,8 +194,8 @@ def number_rows(resources: list[Resource], group: str = "") -> list[PrintGroup]:
                 number=number,
                 resource=resource,
                 category=category,
-                staff_only=resource.is_staff_only,
-                on_map=resource.lat is not None and resource.lng is not None,
+                staff_only=resource["is_staff_only"],
+                on_map=resource["on_map"],
             )
         )
     return groups
@@ -213,7 +224,7 @@ def _list_context(
     map_marks: bool = False,
 ) -> dict:
     rows, too_many = _fetch(printable_resources(user, filters, options), limit)
-    groups = number_rows(rows, options.group)
+    groups = number_rows(rows, options.group, options.tier)
     flat = [row for g in groups for row in g.rows]
     context = _common_context(title=title, options=options)
     context.update(
@@ -345,10 +356,10 @@ def area_map_document(
     markers = [
         Marker(
             number=row.number,
-            lat=row.resource.lat,
-            lng=row.resource.lng,
+            lat=row.resource["lat"],
+            lng=row.resource["lng"],
             color=row.category.color if row.category else UNCATEGORISED_COLOR,
-            label=row.resource.name,
+            label=row.resource["name"],
             shape=marker_shape(row.category),
         )
         for row in rows
@@ -384,43 +395,46 @@ def area_map_document(
 
 def sheet_document(*, user, pk: int, params: QueryDict) -> PrintDocument:
     """One A4 page about one resource, for a resident: ``GET /resources/<id>/sheet.pdf``."""
-    resource = resource_for_user(user, pk)
     options = PrintOptions.from_query(params, user)
-    if options.public_only and resource.is_staff_only and can_see_staff_only(user):
+    related = ["area__parent"]
+    if options.tier >= Reader.IN_CHARGE:
+        related += ["supporting_coordinator", "verified_by"]
+    resource = resource_fields(resource_for_user(user, pk, related=tuple(related)), options.tier)
+    if options.public_only and resource["is_staff_only"] and can_see_staff_only(user):
         raise Http404("地域資源が見つかりません。")
-    categories = list(resource.categories.all())
-    category = categories[0] if categories else None
+    category = resource["first_category"]
     color = category.color if category else UNCATEGORISED_COLOR
     map_svg = ""
-    if resource.lat is not None and resource.lng is not None:
-        outline_area = resource.area
+    if resource["on_map"]:
+        outline_area = resource["area"]
         outlines = _outlines(outline_area) if outline_area and outline_area.boundary else []
         for outline in outlines:
             if outline.kind == "focus" and outline_area:
                 outline.label = outline_area.label
         map_svg = spot_map_svg(
-            lat=resource.lat, lng=resource.lng, color=color, outlines=outlines, width=100, height=75
+            lat=resource["lat"],
+            lng=resource["lng"],
+            color=color,
+            outlines=outlines,
+            width=100,
+            height=75,
         )
-    context = _common_context(title=resource.name, options=options)
+    verified_on = resource["verified_on"]
+    context = _common_context(title=resource["name"], options=options)
     context.update(
         kind=_("地域資源のご案内"),
         resource=resource,
-        categories=categories,
-        description=Truncator(resource.description).chars(SHEET_DESCRIPTION_CHARS),
-        schedule=resource.schedule_text(),
-        fee=resource.fee_text(),
-        targets=list(resource.targets.all()),
-        features=list(resource.features.all()),
-        verified_on=format_both(resource.verified_on) if resource.verified_on else "",
+        description=Truncator(resource["description"]).chars(SHEET_DESCRIPTION_CHARS),
+        verified_on=format_both(verified_on) if verified_on else "",
         map_svg=map_svg,
-        staff_mark=options.staff_fields or resource.is_staff_only,
+        staff_mark=options.staff_fields or resource["is_staff_only"],
         large=True,
     )
     return PrintDocument(
         "resources/print_sheet.html",
         context,
-        safe_filename(f"{resource.name}_ご案内"),
-        f"resource-{resource.pk}.pdf",
+        safe_filename(f"{resource['name']}_ご案内"),
+        f"resource-{resource['pk']}.pdf",
     )
 
 

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_cookie
 
 from portal.cache import cache_public_page
-from portal.geo import walking_minutes
 from portal.models import Area
-from portal.roles import can_see_staff_only
+from portal.roles import Reader
 from resources.models import WEEKDAYS, Resource
 from resources.policy import resource_for_user, resources_visible_to
+from resources.presenter import ResourceView, resource_fields, row_fields, tier_of
 from resources.search import (
     KANA_ORDER,
     SEARCH_PARAMS,
@@ -125,38 +125,27 @@ def _detail_url() -> str:
     return reverse("resources:detail", args=[0]).removesuffix("0/") + "{}/"
 
 
-def _result_rows(resources) -> list[dict]:
-    """What each result shows, worked out here so that the list template only
-    prints it (twenty rows of lookups in the template were most of the page)."""
+def _result_rows(resources, reader) -> list[ResourceView]:
+    """What each result shows, as the reader's views of the resources; what the
+    rows share (categories, area labels, the detail URL) is worked out once for
+    the page, so that the list template only prints (twenty rows of lookups in
+    the template were most of the page)."""
     categories = _categories_by_resource([r.pk for r in resources])
     area_labels = {a["pk"]: a["label"] for a in reference_lists()["areas"]}
-    type_labels = dict(Resource.Type.choices)
-    status_labels = dict(Resource.Status.choices)
     detail_url = _detail_url()
-    rows = []
-    for resource in resources:
-        km = getattr(resource, "distance_km", None)
-        rows.append(
-            {
-                "url": detail_url.format(resource.pk),
-                "name": resource.name,
-                "staff_only": resource.is_staff_only,
+    tier = tier_of(reader)
+    return [
+        resource_fields(
+            resource,
+            tier,
+            known={
                 "categories": categories.get(resource.pk, ()),
-                "type": type_labels.get(resource.resource_type, ""),
-                "area": area_labels.get(resource.area_id, ""),
-                "status": ""
-                if resource.status == Resource.Status.ACTIVE
-                else status_labels.get(resource.status, ""),
-                "distance": _("約%(km).1fkm（徒歩%(minutes)d分）")
-                % {"km": km, "minutes": walking_minutes(km)}
-                if km is not None
-                else "",
-                "when": resource.schedule_text(),
-                "where": " ".join(p for p in (resource.venue, resource.address) if p),
-                "fee": resource.fee_text(),
-            }
+                "area_label": area_labels.get(resource.area_id, ""),
+                "detail_url": detail_url.format(resource.pk),
+            },
         )
-    return rows
+        for resource in resources
+    ]
 
 
 # The columns a result row reads (the search's sort keys come with the query).
@@ -202,7 +191,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": filters,
         "page": page,
-        "rows": _result_rows(page.object_list),
+        "rows": _result_rows(page.object_list, request.user),
         "query_string": query.urlencode(),
     }
     if request.GET.get("partial") == "1":
@@ -220,6 +209,10 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "resources/search.html", context)
 
 
+# What a map feature reads of each resource.
+MAP_COLUMNS = ("pk", "name", "lat", "lng", "resource_type", "visibility")
+
+
 @require_GET
 @gzip_page
 @vary_on_cookie
@@ -228,32 +221,39 @@ def map_geojson(request: HttpRequest) -> JsonResponse:
     """The search's results as GeoJSON points: same filters, same access policy."""
     filters = SearchFilters.from_query(request.GET)
     matches = resource_search(fetched_by=request.user, filters=filters).exclude(lat=None)
-    rows = list(
-        matches.order_by("pk").values_list(
-            "pk", "name", "lat", "lng", "resource_type", "visibility"
-        )[:MAP_FEATURE_LIMIT]
-    )
+    rows = matches.order_by("pk").values(*MAP_COLUMNS)[:MAP_FEATURE_LIMIT]
     # Each marker takes the colour of its resource's first category.
     categories = _categories_by_resource(matches.order_by().values("pk"))
-    type_labels = dict(Resource.Type.choices)
     detail_url = _detail_url()
+    tier = tier_of(request.user)
     features = []
-    for pk, name, lat, lng, rtype, visibility in rows:
-        category = next(iter(categories.get(pk, ())), None)
+    for row in rows:
+        view = row_fields(
+            row,
+            tier,
+            known={
+                "categories": categories.get(row["pk"], ()),
+                "detail_url": detail_url.format(row["pk"]),
+            },
+        )
+        category = view["first_category"]
         properties = {
-            "id": pk,
-            "name": name,
+            "id": view["pk"],
+            "name": view["name"],
             "category": category.name if category else "",
-            "color": category.color if category else "#555555",
-            "type": str(type_labels[rtype]),
-            "url": detail_url.format(pk),
+            "color": view["color"],
+            "type": view["type_label"],
+            "url": view["detail_url"],
         }
-        if visibility == Resource.Visibility.STAFF:
+        if view["is_staff_only"]:
             properties["staff_only"] = True
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [round(lng, 6), round(lat, 6)]},
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(view["lng"], 6), round(view["lat"], 6)],
+                },
                 "properties": properties,
             }
         )
@@ -286,45 +286,39 @@ def areas_geojson(request: HttpRequest) -> JsonResponse:
 @require_GET
 @vary_on_cookie
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = resource_for_user(request.user, pk)
+    tier = tier_of(request.user)
+    related = ["area__parent"]
+    if tier >= Reader.IN_CHARGE:
+        related += ["supporting_coordinator", "verified_by"]
+    resource = resource_fields(resource_for_user(request.user, pk, related=tuple(related)), tier)
     nearby = []
-    if resource.lat is not None and resource.lng is not None:
-        d = 0.02
-        nearby = list(
-            resources_visible_to(request.user)
+    if resource["on_map"]:
+        lat, lng, d = resource["lat"], resource["lng"], 0.02
+        nearby = [
+            resource_fields(other, tier)
+            for other in resources_visible_to(request.user)
             .filter(status=Resource.Status.ACTIVE)
-            .exclude(pk=resource.pk)
-            .filter(
-                lat__range=(resource.lat - d, resource.lat + d),
-                lng__range=(resource.lng - d, resource.lng + d),
-            )
-            .annotate(distance_km=distance_expression(resource.lat, resource.lng))
+            .exclude(pk=resource["pk"])
+            .filter(lat__range=(lat - d, lat + d), lng__range=(lng - d, lng + d))
+            .annotate(distance_km=distance_expression(lat, lng))
             .order_by("distance_km")
-            .select_related("area")[:NEARBY_COUNT]
-        )
-        for other in nearby:
-            other.walk_minutes = walking_minutes(other.distance_km)
+            .only("name", "resource_type", "lat", "lng")[:NEARBY_COUNT]
+        ]
     return render(
         request,
         "resources/detail.html",
-        {
-            "resource": resource,
-            "show_staff_fields": can_see_staff_only(request.user),
-            "nearby": nearby,
-            "marker": _marker(resource),
-        },
+        {"resource": resource, "nearby": nearby, "marker": _marker(resource)},
     )
 
 
-def _marker(resource: Resource) -> dict | None:
-    if resource.lat is None or resource.lng is None:
+def _marker(resource: ResourceView) -> dict | None:
+    if not resource["on_map"]:
         return None
-    category = next(iter(resource.categories.all()), None)
     return {
-        "lat": resource.lat,
-        "lng": resource.lng,
-        "name": resource.name,
-        "color": category.color if category else "#555555",
+        "lat": resource["lat"],
+        "lng": resource["lng"],
+        "name": resource["name"],
+        "color": resource["color"],
     }
 
 

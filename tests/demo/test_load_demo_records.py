@@ -45,7 +45,7 @@ def test_load_demo_fills_every_report_and_is_idempotent(db):
     first = snapshot()
 
     wards = Area.objects.tier1().count()
-    per_ward = Coordinator.objects.values("areas__parent").annotate(n=Count("pk"))
+    per_ward = Coordinator.objects.values("user__areas__parent").annotate(n=Count("pk"))
     assert Coordinator.objects.filter(tier=1).count() == wards
     assert Coordinator.objects.filter(tier=2).count() == Area.objects.tier2().count()
     assert per_ward

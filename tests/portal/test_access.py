@@ -21,8 +21,8 @@ from resources.policy import (
     resource_for_user,
     resources_editable_by,
     resources_visible_to,
-    strip_staff_only,
 )
+from resources.presenter import resource_fields
 from tests.conftest import make_resource, make_user
 
 ALL_RESOURCES = {
@@ -210,49 +210,64 @@ def test_admin_site_access_alone_does_not_show_staff_only_data(db):
 
 
 @pytest.fixture
-def record():
-    return {
-        "name": "梅田ふれあいサロン",
-        "contact_phone": "06-1234-5678",
-        **{field: f"secret {field}" for field in STAFF_ONLY_FIELDS},
-    }
+def record(kita_coordinator, city_staff):
+    return make_resource(
+        name="梅田ふれあいサロン",
+        contact_phone="06-1234-5678",
+        contact_person="secret contact_person",
+        private_phone="secret private_phone",
+        internal_notes="secret internal_notes",
+        supporting_coordinator=kita_coordinator,
+        verified_by=city_staff,
+    )
+
+
+def staff_only_values(view) -> dict:
+    return {name: view[name] for name in STAFF_ONLY_FIELDS if name in view}
 
 
 @pytest.mark.parametrize("role", ["anonymous", "plain_user"])
-def test_strip_staff_only_removes_every_staff_only_field_for_the_public(role, request, record):
-    user = request.getfixturevalue(role)
+def test_the_presenter_gives_the_public_no_staff_only_field(role, request, record):
+    view = resource_fields(record, request.getfixturevalue(role))
 
-    stripped = strip_staff_only(record, user)
-
-    assert stripped == {"name": "梅田ふれあいサロン", "contact_phone": "06-1234-5678"}
+    assert (view["name"], view["contact_phone"]) == ("梅田ふれあいサロン", "06-1234-5678")
+    assert staff_only_values(view) == {}
+    for name in STAFF_ONLY_FIELDS:
+        assert name not in set(view)
+        with pytest.raises(KeyError):
+            view[name]
 
 
 @pytest.mark.parametrize(
     "role", ["kita1_coordinator", "minato_coordinator", "city_staff", "superuser"]
 )
-def test_strip_staff_only_keeps_everything_for_those_in_charge(role, request, record):
-    user = request.getfixturevalue(role)
+def test_the_presenter_gives_those_in_charge_every_field(role, request, record):
+    view = resource_fields(record, request.getfixturevalue(role))
 
-    assert strip_staff_only(record, user) == record
+    assert staff_only_values(view) == {
+        "contact_person": "secret contact_person",
+        "private_phone": "secret private_phone",
+        "internal_notes": "secret internal_notes",
+        "supporting_coordinator": record.supporting_coordinator,
+        "verified_by": record.verified_by,
+    }
 
 
 def test_a_care_manager_reads_the_contact_person_but_not_internal_notes(care_manager, record):
-    stripped = strip_staff_only(record, care_manager)
+    view = resource_fields(record, care_manager)
 
-    assert stripped == {
-        "name": "梅田ふれあいサロン",
-        "contact_phone": "06-1234-5678",
+    assert staff_only_values(view) == {
         "contact_person": "secret contact_person",
         "private_phone": "secret private_phone",
     }
 
 
-def test_strip_staff_only_does_not_change_the_data_it_is_given(anonymous, record):
-    before = dict(record)
+def test_presenting_a_resource_does_not_change_it(anonymous, record):
+    before = {f.attname: getattr(record, f.attname) for f in record._meta.concrete_fields}
 
-    strip_staff_only(record, anonymous)
+    dict(resource_fields(record, anonymous))
 
-    assert record == before
+    assert {f.attname: getattr(record, f.attname) for f in record._meta.concrete_fields} == before
 
 
 @pytest.mark.parametrize(

@@ -57,7 +57,7 @@ def test_anonymous_sees_a_public_resource_without_its_staff_only_fields(
         assert secret not in html
 
 
-def test_a_care_manager_sees_the_staff_only_fields_of_a_public_resource(
+def test_a_care_manager_sees_the_related_fields_of_a_public_resource_but_no_internal_notes(
     client, care_manager, public_salon, kita_coordinator
 ):
     public_salon.supporting_coordinator = kita_coordinator
@@ -66,8 +66,23 @@ def test_a_care_manager_sees_the_staff_only_fields_of_a_public_resource(
 
     html = detail(client, public_salon).content.decode()
 
-    for secret in (*STAFF_ONLY_VALUES, "kita_coord", "関係者限定の情報"):
-        assert secret in html
+    for value in ("山田 花子", "090-1111-2222", "関係者限定の情報"):
+        assert value in html
+    for secret in ("鍵は管理人室", "kita_coord", "内部メモ", "支援しているコーディネーター"):
+        assert secret not in html
+
+
+def test_a_coordinator_sees_every_staff_only_field_of_a_resource(
+    client, kita1_coordinator, public_salon, kita_coordinator
+):
+    public_salon.supporting_coordinator = kita_coordinator
+    public_salon.save()
+    client.force_login(kita1_coordinator)
+
+    html = detail(client, public_salon).content.decode()
+
+    for value in (*STAFF_ONLY_VALUES, "kita_coord", "関係者限定の情報", "内部メモ"):
+        assert value in html
 
 
 def test_a_logged_in_user_without_a_role_sees_what_anonymous_sees(

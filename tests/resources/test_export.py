@@ -16,9 +16,11 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from portal.models import AddressPoint
+from portal.roles import Reader
 from resources import exporting
 from resources.importing import resources_import
 from resources.models import Category, Feature, Resource, ScheduleRule, Target
+from resources.presenter import resource_fields
 from tests.conftest import make_resource, make_user
 
 EXPORT_URL = "/staff/export/"
@@ -344,3 +346,20 @@ def test_the_open_data_columns_are_documented(client, db):
     assert rows[0] == ["項目名", "説明", "区分"]
     assert [r[0] for r in rows[1:]] == [c.header for c in exporting.OPENDATA_COLUMNS]
     assert ["名称", "地域資源の名前", "自治体標準オープンデータセットの項目"] in rows
+
+
+def test_every_export_column_is_made_from_the_presenter():
+    assert {c.key for c in exporting.EXPORT_COLUMNS} <= set(exporting.EXPORT_CELLS)
+    assert [c.key for c in exporting.columns_for(Reader.IN_CHARGE)] == [
+        c.key for c in exporting.EXPORT_COLUMNS
+    ]
+
+
+def test_the_open_data_row_reads_a_public_view_only(registry):
+    view = resource_fields(registry["salon"], Reader.PUBLIC)
+
+    values = exporting.opendata_values(view)
+
+    assert list(values) == [c.header for c in exporting.OPENDATA_COLUMNS]
+    assert "internal_notes" not in view and "contact_person" not in view
+    assert values["名称"] == "梅田ふれあいサロン"

@@ -98,7 +98,8 @@ def test_a_care_manager_gets_staff_fields_on_request_marked(client, care_manager
     plain = pdf_pages_text(get(client, salon.pk))[0]
     assert "山田 花子" not in plain and "関係者限定" not in plain
     text = pdf_pages_text(get(client, salon.pk, "staff=1"))[0]
-    assert "山田 花子" in text and "090-1111-2222" in text and "鍵は管理人室" in text
+    assert "山田 花子" in text and "090-1111-2222" in text
+    assert "鍵は管理人室" not in text and "内部メモ" not in text  # 担当 only
     assert "関係者限定" in text
 
 

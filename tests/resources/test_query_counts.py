@@ -20,9 +20,10 @@ SEARCH_QUERIES = 6
 MAP_QUERIES = 3
 # The map with an area filter adds the area look-up.
 MAP_FILTERED_QUERIES = 4
-# The resource, its nearby resources, the marker's category, area and its parent,
-# categories, schedules, targets and features for the page.
-DETAIL_QUERIES = 9
+# The resource with its area and the area's parent, its nearby resources, then its
+# categories (the marker and the page read them once, from the view), schedules,
+# targets and features.
+DETAIL_QUERIES = 6
 
 FILTERS = {
     "q": "サロン",
