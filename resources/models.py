@@ -369,15 +369,6 @@ class Resource(models.Model):
     def is_staff_only(self) -> bool:
         return self.visibility == self.Visibility.STAFF
 
-    def fee_text(self) -> str:
-        if self.fee_free:
-            text = str(_("無料"))
-        elif self.fee_amount is not None:
-            text = _("%(yen)s円") % {"yen": f"{self.fee_amount:,}"}
-        else:
-            text = ""
-        return " ".join(p for p in (text, self.fee_note) if p)
-
     def schedule_text(self) -> str:
         """Plain Japanese: 毎週火曜 10:00〜11:30 / 第1・3水曜 13:30〜15:00."""
         return " / ".join(rule.describe() for rule in self.schedules.all())

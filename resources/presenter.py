@@ -86,7 +86,7 @@ def _fee_text(view: ResourceView) -> str:
     if view["fee_free"]:
         text = _("無料")
     elif view["fee_amount"] is not None:
-        text = f"{view['fee_amount']:,}円"
+        text = _("%(yen)s円") % {"yen": f"{view['fee_amount']:,}"}
     else:
         text = ""
     return " ".join(p for p in (text, view["fee_note"]) if p)

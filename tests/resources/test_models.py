@@ -169,18 +169,5 @@ def test_a_location_inside_its_area_has_no_warning(public_salon):
     assert public_salon.location_warnings() == []
 
 
-@pytest.mark.parametrize(
-    ("fields", "text"),
-    [
-        ({"fee_free": True}, "無料"),
-        ({"fee_amount": 1000}, "1,000円"),
-        ({"fee_amount": 100, "fee_note": "お茶代"}, "100円 お茶代"),
-        ({}, ""),
-    ],
-)
-def test_the_fee_is_written_as_people_read_it(fields, text):
-    assert valid_resource(**fields).fee_text() == text
-
-
 def test_a_resource_links_to_its_detail_page(public_salon):
     assert public_salon.get_absolute_url() == f"/resources/{public_salon.pk}/"

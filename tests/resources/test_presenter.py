@@ -7,6 +7,7 @@ from django.template import TemplateSyntaxError, engines
 
 from portal.roles import Reader
 from resources.presenter import resource_fields, row_fields
+from tests.resources.test_models import valid_resource
 
 
 def test_known_values_pass_the_same_tier_check(public_salon):
@@ -57,3 +58,16 @@ def test_a_row_view_reads_the_rows_columns(db):
 
     assert (view["pk"], view["type_label"], view["is_staff_only"]) == (7, "通いの場・サロン", True)
     assert str(view) == "サロン"
+
+
+@pytest.mark.parametrize(
+    ("fields", "text"),
+    [
+        ({"fee_free": True}, "無料"),
+        ({"fee_amount": 1000}, "1,000円"),
+        ({"fee_amount": 100, "fee_note": "お茶代"}, "100円 お茶代"),
+        ({}, ""),
+    ],
+)
+def test_the_fee_is_written_as_people_read_it(fields, text):
+    assert resource_fields(valid_resource(**fields), Reader.PUBLIC)["fee_text"] == text
