@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.roles import areas_served_by, is_city_staff
+from portal.weekdays import CHOICES as WEEKDAY_CHOICES
 from portal.widgets import LocationPickerWidget
 from resources.importing import ResourceImportExportAdminMixin
 from resources.models import Category, Feature, Resource, ScheduleRule, Target
@@ -32,15 +33,7 @@ class ScheduleRuleForm(forms.ModelForm):
     weekdays = forms.MultipleChoiceField(
         label=_("曜日"),
         required=False,
-        choices=[
-            ("MO", _("月")),
-            ("TU", _("火")),
-            ("WE", _("水")),
-            ("TH", _("木")),
-            ("FR", _("金")),
-            ("SA", _("土")),
-            ("SU", _("日")),
-        ],
+        choices=WEEKDAY_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
 

@@ -8,22 +8,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal import weekdays
 from portal.cache import data_changed
 from portal.models import LAT_VALIDATORS, LNG_VALIDATORS, Area
 from portal.text import normalize
 from resources.fields import BigramVectorField
 
-WEEKDAYS = (
-    ("MO", _("月")),
-    ("TU", _("火")),
-    ("WE", _("水")),
-    ("TH", _("木")),
-    ("FR", _("金")),
-    ("SA", _("土")),
-    ("SU", _("日")),
-)
-WEEKDAY_CODES = tuple(code for code, _label in WEEKDAYS)
-WEEKDAY_LABELS = dict(WEEKDAYS)
+# The weekday vocabulary is the kernel's (portal/weekdays.py). resources/exporting.py
+# still reads these two names from here.
+WEEKDAY_CODES = weekdays.CODES
+weekday_bit = weekdays.bit
 
 
 class TimeOfDay(models.IntegerChoices):
@@ -32,10 +26,6 @@ class TimeOfDay(models.IntegerChoices):
     MORNING = 1, _("午前")
     AFTERNOON = 2, _("午後")
     EVENING = 4, _("夜")
-
-
-def weekday_bit(code: str) -> int:
-    return 1 << WEEKDAY_CODES.index(code)
 
 
 def schedule_summary(rules) -> tuple[int, int]:
@@ -47,8 +37,8 @@ def schedule_summary(rules) -> tuple[int, int]:
     for rule in rules:
         if rule.kind in (ScheduleRule.Kind.WEEKLY, ScheduleRule.Kind.MONTHLY_NTH):
             for code in rule.weekday_list:
-                if code in WEEKDAY_CODES:
-                    days |= weekday_bit(code)
+                if code in weekdays.CODES:
+                    days |= weekdays.bit(code)
         if rule.opens_at:
             opens = rule.opens_at.hour * 60 + rule.opens_at.minute
             closes = rule.closes_at.hour * 60 + rule.closes_at.minute if rule.closes_at else opens
@@ -457,7 +447,7 @@ class ScheduleRule(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        unknown = [code for code in self.weekday_list if code not in WEEKDAY_CODES]
+        unknown = [code for code in self.weekday_list if code not in weekdays.CODES]
         if unknown:
             errors["weekdays"] = _("曜日は MO,TU,WE,TH,FR,SA,SU で入力してください。")
         if self.kind in (self.Kind.WEEKLY, self.Kind.MONTHLY_NTH) and not self.weekday_list:
@@ -477,7 +467,7 @@ class ScheduleRule(models.Model):
             raise ValidationError(errors)
 
     def describe(self) -> str:
-        days = "・".join(str(WEEKDAY_LABELS[c]) for c in self.weekday_list if c in WEEKDAY_LABELS)
+        days = "・".join(str(weekdays.LABELS[c]) for c in self.weekday_list if c in weekdays.LABELS)
         if self.kind == self.Kind.WEEKLY:
             when = f"毎週{days}曜"
         elif self.kind == self.Kind.MONTHLY_NTH:

@@ -35,36 +35,19 @@ from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sq
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from portal import weekdays
 from portal.cache import versioned_key
 from portal.geo import EARTH_RADIUS_KM, locator
 from portal.models import AddressPoint, Area
 from portal.text import normalize, normalize_address
-from resources.models import (
-    WEEKDAY_CODES,
-    WEEKDAY_LABELS,
-    Category,
-    Feature,
-    Resource,
-    Target,
-    TimeOfDay,
-    weekday_bit,
-)
+from resources.models import Category, Feature, Resource, Target, TimeOfDay
 from resources.policy import resources_visible_to
 
 MAX_QUERY_LENGTH = 100
 DEFAULT_RADIUS_KM = 1.0
 MIN_RADIUS_KM = 0.1
 MAX_RADIUS_KM = 20.0
-# Japanese weekday names accepted in URLs beside MO…SU.
-_WEEKDAY_ALIASES = {str(label): code for code, label in WEEKDAY_LABELS.items()}
 TIME_CODES = {"am": TimeOfDay.MORNING, "pm": TimeOfDay.AFTERNOON, "night": TimeOfDay.EVENING}
-
-
-def weekday_code(value: str) -> str:
-    """MO…SU from MO, 火, 火曜 or 火曜日."""
-    value = value.strip()
-    label = value.removesuffix("曜日").removesuffix("曜")
-    return _WEEKDAY_ALIASES.get(label, value.upper())
 
 
 def _clean_param(value: str | None, limit: int) -> str:
@@ -264,8 +247,8 @@ class SearchFilters:
         codes = []
         for value in wanted:
             value = (value or "").strip()
-            code = weekday_code(value)
-            if code in WEEKDAY_CODES:
+            code = weekdays.code_of(value)
+            if code in weekdays.CODES:
                 codes.append(code)
             elif value:
                 self.errors.append(_("曜日「%(value)s」は選べません。") % {"value": value[:20]})
@@ -390,9 +373,9 @@ class SearchFilters:
         for code in self.types:
             chips.append(Chip(str(type_labels[code]), without("type", code)))
         for raw in self.params.getlist("weekday"):
-            code = weekday_code(raw)
+            code = weekdays.code_of(raw)
             if code in self.weekdays:
-                chips.append(Chip(f"{WEEKDAY_LABELS[code]}曜", without("weekday", raw)))
+                chips.append(Chip(f"{weekdays.LABELS[code]}曜", without("weekday", raw)))
         for code in self.times:
             chips.append(Chip(str(TIME_CODES[code].label), without("time", code)))
         if self.free:
@@ -494,7 +477,7 @@ def resource_search(*, fetched_by, filters: SearchFilters) -> QuerySet[Resource]
             )
         )
     if filters.weekdays:
-        mask = sum(weekday_bit(code) for code in filters.weekdays)
+        mask = sum(weekdays.bit(code) for code in filters.weekdays)
         resources = resources.annotate(day_hits=F("schedule_days").bitand(mask)).filter(
             day_hits__gt=0
         )
