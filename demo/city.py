@@ -24,6 +24,7 @@ from portal.address_points import load_address_points
 from portal.cache import data_changed
 from portal.models import AddressPoint, Area, User
 from portal.roles import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
+from portal.wareki import fiscal_year_bounds
 from resources.models import Category, Feature, Resource, ScheduleRule, Target, schedule_summary
 from resources.services import resource_prepare
 
@@ -549,7 +550,7 @@ class DemoBuilder:
         origin_date = None
         if origin != Resource.Origin.EXISTING or rng.random() < 0.3:
             fiscal_year = rng.randint(2015, 2024)
-            origin_date = date(fiscal_year, 4, 1) + timedelta(days=rng.randint(0, 364))
+            origin_date = fiscal_year_bounds(fiscal_year)[0] + timedelta(days=rng.randint(0, 364))
 
         fee_free, fee_amount, fee_note = self._fee(rtype)
         target_codes = self._targets(rtype)
