@@ -8,7 +8,6 @@ points in memory so that an import of thousands of rows does not query per row.
 from __future__ import annotations
 
 import math
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 from shapely.strtree import STRtree
 
-from portal.text import normalize_address
+from portal.text import address_key, normalize_address
 
 EARTH_RADIUS_KM = 6371.0088
 WALKING_METERS_PER_MINUTE = 80  # 不動産の表示に関する公正競争規約: 徒歩1分 = 80 m
@@ -67,18 +66,6 @@ def km_outside(geom: BaseGeometry, lat: float, lng: float) -> float:
         return 0.0
     nearest = nearest_points(geom, point)[0]
     return haversine_km(lat, lng, nearest.y, nearest.x)
-
-
-# Addresses written 片町1-2-3 mean 片町1丁目2番3号: the first number becomes 丁目 so
-# that they match the 町丁 name.
-_BLOCK_NUMBER = re.compile(r"(?<=[^\d\s])(\d+)\s*[-‐−–－ー](?=\d)")
-
-
-def address_key(address: str) -> str:
-    import unicodedata
-
-    text = unicodedata.normalize("NFKC", address or "")
-    return normalize_address(_BLOCK_NUMBER.sub(r"\1丁目", text, count=1))
 
 
 @dataclass
