@@ -63,11 +63,11 @@ from django.http import QueryDict
 from django.test import Client, override_settings
 
 from demo.city import NICKNAMES
-from portal.geo import reset_locator
+from portal.cache import data_changed, forget_process_values
 from portal.models import Area
-from resources.models import Category, Resource, ScheduleRule, schedule_summary
+from resources.models import Category, Resource, ScheduleRule
 from resources.search import SearchFilters, distance_expression, resource_search
-from resources.services import resource_prepare
+from resources.services import NewResource, resources_bulk_create
 from resources.views import PAGE_SIZE
 
 SIZE_S = 1_500
@@ -268,9 +268,9 @@ def drop_database(settings: dict) -> None:
 
 
 def _reset_process_caches() -> None:
-    # Caches keyed by the alias, not the database: the area locator and the
-    # content types (whose ids differ between databases).
-    reset_locator()
+    # The process values (locator, reference lists) follow the data version of
+    # the database they were built from; the content types are kept by alias.
+    forget_process_values()
     ContentType.objects.clear_cache()
 
 
@@ -523,7 +523,7 @@ def ensure_city() -> City:
             )
             city.districts[ward.pk].append(district)
             city.boxes[district.pk] = (south, left, north, left + strip)
-    reset_locator()
+    data_changed()  # areas written: the locator follows
     return city
 
 
@@ -622,38 +622,21 @@ class ResourceFactory:
 def generate_resources(city: City, size: int, *, say: Callable[[str], None]) -> None:
     """Insert ``size`` resources, their categories and schedules, in batches."""
     factory = ResourceFactory(city)
-    Through = Resource.categories.through
     with transaction.atomic():
         for first in range(1, size + 1, BATCH_SIZE):
             plans = [
-                factory.make(serial) for serial in range(first, min(first + BATCH_SIZE, size + 1))
-            ]
-            for resource, _categories, rules in plans:
-                resource_prepare(resource)
-                resource.schedule_days, resource.schedule_times = schedule_summary(rules)
-            # Plain bulk_create: the bench measures reads, history rows are not needed.
-            created = Resource.objects.bulk_create(
-                [plan[0] for plan in plans], batch_size=BATCH_SIZE
-            )
-            if any(resource.pk is None for resource in created):
-                ids = dict(
-                    Resource.objects.filter(code__in=[r.code for r in created]).values_list(
-                        "code", "pk"
-                    )
+                NewResource(resource, categories=category_ids, schedules=rules)
+                for resource, category_ids, rules in (
+                    factory.make(serial)
+                    for serial in range(first, min(first + BATCH_SIZE, size + 1))
                 )
-                for resource in created:
-                    resource.pk = ids[resource.code]
-            links, schedules = [], []
-            for resource, category_ids, rules in plans:
-                links += [Through(resource_id=resource.pk, category_id=c) for c in category_ids]
-                for order, rule in enumerate(rules):
-                    rule.resource_id, rule.sort_order = resource.pk, order
-                    schedules.append(rule)
-            Through.objects.bulk_create(links, batch_size=BATCH_SIZE)
-            ScheduleRule.objects.bulk_create(schedules, batch_size=BATCH_SIZE)
+            ]
+            # No history entries: the bench measures reads.
+            resources_bulk_create(plans, history=False, batch_size=BATCH_SIZE)
             done = min(first + BATCH_SIZE - 1, size)
             if done == size or done % 20_000 == 0:
                 say(f"  {done:,} / {size:,} 件")
+    Through = Resource.categories.through
     if connection.vendor == "postgresql":
         # What autovacuum would do soon after a bulk load: planner statistics.
         with connection.cursor() as cursor:

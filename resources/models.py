@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal import weekdays
-from portal.cache import data_changed
 from portal.models import LAT_VALIDATORS, LNG_VALIDATORS, Area
 from portal.text import normalize
 from resources.fields import BigramVectorField
@@ -100,7 +99,12 @@ class Feature(ReferenceItem):
 
 
 class Resource(models.Model):
-    """A 地域資源: a サロン, 体操教室, 生活支援サービス, 事業所 or 相談窓口."""
+    """A 地域資源: a サロン, 体操教室, 生活支援サービス, 事業所 or 相談窓口.
+
+    Written through resources/services.py (resource_create / resource_update),
+    which derive the search, location and schedule columns and move the data
+    version; ``save()`` itself does nothing more than Django's.
+    """
 
     class Type(models.TextChoices):
         SALON = "salon", _("通いの場・サロン")
@@ -250,7 +254,7 @@ class Resource(models.Model):
         related_name="+",
     )
 
-    # Derived on save (resources.services.resource_prepare), for search.
+    # Derived by every write (resources/services.py), for search and the filters.
     search_text = models.TextField(_("検索用テキスト"), blank=True, editable=False)
     name_text = models.CharField(_("検索用の名称"), max_length=600, blank=True, editable=False)
     search_bigrams = BigramVectorField(_("検索用の2文字索引"), blank=True, editable=False)
@@ -313,18 +317,6 @@ class Resource(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        from resources.services import resource_prepare
-
-        resource_prepare(self)
-        super().save(*args, **kwargs)
-        if not self.code:
-            # The code comes from the id, known only after the insert; the first
-            # history entry gets it too.
-            self.code = f"R{self.pk:06d}"
-            type(self).objects.filter(pk=self.pk).update(code=self.code)
-            self.history.model.objects.filter(id=self.pk, code="").update(code=self.code)
-
     def get_absolute_url(self) -> str:
         return reverse("resources:detail", args=[self.pk])
 
@@ -346,13 +338,6 @@ class Resource(models.Model):
     def build_search_text(self) -> str:
         parts = [self.name, self.kana, self.description, self.organiser, self.venue, self.address]
         return normalize(" ".join(p for p in parts if p))
-
-    def refresh_schedule_summary(self) -> None:
-        """Store the weekdays and times of day of the schedules, for the filters."""
-        days, times = schedule_summary(self.schedules.all())
-        type(self).objects.filter(pk=self.pk).update(schedule_days=days, schedule_times=times)
-        data_changed()  # an update() sends no signal
-        self.schedule_days, self.schedule_times = days, times
 
     @property
     def is_staff_only(self) -> bool:
@@ -425,17 +410,6 @@ class ScheduleRule(models.Model):
 
     def __str__(self) -> str:
         return self.describe()
-
-    def save(self, *args, **kwargs) -> None:
-        codes = set(self.weekday_list)
-        self.weekdays = ",".join(code for code in WEEKDAY_CODES if code in codes)
-        super().save(*args, **kwargs)
-        self.resource.refresh_schedule_summary()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.resource.refresh_schedule_summary()
-        return result
 
     @property
     def weekday_list(self) -> list[str]:

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
@@ -36,7 +35,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from portal import weekdays
-from portal.cache import versioned_key
+from portal.cache import versioned_value
 from portal.geo import EARTH_RADIUS_KM, locator
 from portal.models import AddressPoint, Area
 from portal.text import normalize, normalize_address
@@ -55,39 +54,24 @@ def _clean_param(value: str | None, limit: int) -> str:
     return (value or "").replace("\x00", "").strip()[:limit]
 
 
-REFERENCE_CACHE_SECONDS = 300
-
-
+@versioned_value
 def reference_lists() -> dict[str, list]:
     """Areas, categories, targets and features, as every search reads them.
 
-    They change rarely, so they are cached, under the data version that any
-    change to them moves on (portal/cache.py).
+    They change rarely: each process keeps them for the current data version,
+    which any change to them moves on (portal/cache.py).
     """
-    key = versioned_key("resources:reference-lists")
-    if key in _reference_memo:  # from the cache they would be unpickled on every search
-        return _reference_memo[key]
-    lists = cache.get(key)
-    if lists is None:
-        lists = {
-            "areas": [
-                {"pk": a.pk, "code": a.code, "label": a.label, "tier": a.tier}
-                for a in Area.objects.select_related("parent")
-                .only("code", "name", "tier", "parent__name")
-                .order_by("tier", "sort_order", "code")
-            ],
-            "categories": list(Category.objects.all()),
-            "targets": list(Target.objects.all()),
-            "features": list(Feature.objects.all()),
-        }
-        cache.set(key, lists, REFERENCE_CACHE_SECONDS)
-    _reference_memo.clear()
-    _reference_memo[key] = lists
-    return lists
-
-
-# This process's copy, for the current data version only.
-_reference_memo: dict[str, dict] = {}
+    return {
+        "areas": [
+            {"pk": a.pk, "code": a.code, "label": a.label, "tier": a.tier}
+            for a in Area.objects.select_related("parent")
+            .only("code", "name", "tier", "parent__name")
+            .order_by("tier", "sort_order", "code")
+        ],
+        "categories": list(Category.objects.all()),
+        "targets": list(Target.objects.all()),
+        "features": list(Feature.objects.all()),
+    }
 
 
 class Sort(StrEnum):

@@ -14,7 +14,6 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
-from reports.policy import can_view_reports
 
 from coordinators.models import Function, Kind
 from coordinators.policy import (
@@ -24,6 +23,7 @@ from coordinators.policy import (
     activity_for_user,
     can_log_activities,
 )
+from reports.policy import can_view_reports
 from tests.conftest import log, make_user
 
 ALL = {"kita1_visit", "kita2_visit", "kita_meeting", "minato_visit"}

@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from resources.models import ScheduleRule
+from resources.services import schedule_rule_save
+from tests.conftest import add_schedule
 
 
 def rule(**fields) -> ScheduleRule:
@@ -112,7 +114,7 @@ def test_a_day_of_month_rule_needs_the_day():
 
 
 def test_saving_puts_weekdays_in_calendar_order(public_salon):
-    saved = ScheduleRule.objects.create(resource=public_salon, kind="weekly", weekdays="FR,MO,WE")
+    saved = add_schedule(resource=public_salon, kind="weekly", weekdays="FR,MO,WE")
 
     saved.refresh_from_db()
     assert saved.weekdays == "MO,WE,FR"
@@ -122,6 +124,6 @@ def test_saving_puts_weekdays_in_calendar_order(public_salon):
 def test_a_resource_lists_all_its_schedules(public_salon):
     for order, schedule in enumerate((every_tuesday_morning(), first_and_third_wednesday())):
         schedule.resource, schedule.sort_order = public_salon, order
-        schedule.save()
+        schedule_rule_save(rule=schedule)
 
     assert public_salon.schedule_text() == "毎週火曜 10:00〜11:30 / 第1・3水曜 13:30〜15:00"
