@@ -233,19 +233,32 @@ def resources_delete(*, resources, by=None) -> int:
 
 @transaction.atomic
 def schedule_rule_save(*, rule: ScheduleRule, by=None) -> ScheduleRule:
-    """Add or change one schedule rule of a resource (``rule.resource``)."""
+    """Add or change one schedule rule of a resource (``rule.resource``); the
+    resource's weekday and time summary follows."""
+    caller = _cached_resource(rule)
     locked = Resource.objects.select_for_update().get(pk=rule.resource_id)
     others = [r for r in ScheduleRule.objects.filter(resource=locked) if r.pk != rule.pk]
     _update_locked(locked, by=by, schedules=[*others, rule])
+    if caller is not None:
+        _copy_into(caller, locked)
+        rule.resource = caller
     return rule
 
 
 @transaction.atomic
 def schedule_rule_delete(*, rule: ScheduleRule, by=None) -> None:
-    """Remove one schedule rule of a resource."""
+    """Remove one schedule rule of a resource; the resource's summary follows."""
+    caller = _cached_resource(rule)
     locked = Resource.objects.select_for_update().get(pk=rule.resource_id)
     others = [r for r in ScheduleRule.objects.filter(resource=locked) if r.pk != rule.pk]
     _update_locked(locked, by=by, schedules=others)
+    if caller is not None:
+        _copy_into(caller, locked)
+
+
+def _cached_resource(rule: ScheduleRule) -> Resource | None:
+    """The caller's resource instance the rule holds, to bring up to date."""
+    return rule.resource if ScheduleRule.resource.field.is_cached(rule) else None
 
 
 # Many new resources ---------------------------------------------------------------

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from portal import weekdays
 from resources.models import ScheduleRule
-from resources.services import schedule_rule_save
+from resources.services import schedule_rule_delete, schedule_rule_save
 from tests.conftest import add_schedule
 
 
@@ -127,3 +128,29 @@ def test_a_resource_lists_all_its_schedules(public_salon):
         schedule_rule_save(rule=schedule)
 
     assert public_salon.schedule_text() == "毎週火曜 10:00〜11:30 / 第1・3水曜 13:30〜15:00"
+
+
+def test_a_rule_added_or_removed_updates_the_weekdays_the_search_filters_read(public_salon):
+    added = add_schedule(resource=public_salon, kind="weekly", weekdays="TU,FR")
+
+    assert public_salon.schedule_days == weekday_bits("TU", "FR")
+    public_salon.refresh_from_db()
+    assert public_salon.schedule_days == weekday_bits("TU", "FR")
+
+    schedule_rule_delete(rule=added)
+
+    public_salon.refresh_from_db()
+    assert (public_salon.schedule_days, public_salon.schedule_text()) == (0, "")
+
+
+def test_an_invalid_rule_is_refused_in_japanese_and_nothing_is_written(public_salon):
+    with pytest.raises(ValidationError) as refused:
+        add_schedule(resource=public_salon, kind="weekly", opens_at="11:30", closes_at="10:00")
+
+    messages = " ".join(refused.value.message_dict["schedules"])
+    assert "曜日を選んでください" in messages and "終了時刻は開始時刻より後に" in messages
+    assert not public_salon.schedules.exists()
+
+
+def weekday_bits(*codes: str) -> int:
+    return sum(weekdays.bit(code) for code in codes)
