@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -36,7 +37,17 @@ from portal.cache import data_changed
 from portal.geo import Locator, locator
 from portal.models import Area
 from portal.text import normalize
-from resources.models import Resource, ScheduleRule, schedule_summary
+from resources.models import Category, Feature, Resource, ScheduleRule, Target, schedule_summary
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.models import User
+
+    # Who writes: the history entry's user, when logged in.
+    Actor: TypeAlias = User | AnonymousUser | None
 
 # Columns no caller names: derived here, or kept by Django.
 DERIVED_FIELDS = frozenset(
@@ -135,11 +146,11 @@ def schedule_rule_prepare(rule: ScheduleRule) -> None:
 @transaction.atomic
 def resource_create(
     *,
-    by=None,
+    by: Actor = None,
     resource: Resource | None = None,
-    categories: Iterable = (),
-    targets: Iterable = (),
-    features: Iterable = (),
+    categories: Iterable[Category | int] = (),
+    targets: Iterable[Target | int] = (),
+    features: Iterable[Feature | int] = (),
     schedules: Iterable[ScheduleRule] = (),
     reason: str = "",
     **fields,
@@ -179,10 +190,10 @@ def resource_create(
 def resource_update(
     *,
     resource: Resource,
-    by=None,
-    categories: Iterable | None = None,
-    targets: Iterable | None = None,
-    features: Iterable | None = None,
+    by: Actor = None,
+    categories: Iterable[Category | int] | None = None,
+    targets: Iterable[Target | int] | None = None,
+    features: Iterable[Feature | int] | None = None,
     schedules: Iterable[ScheduleRule] | None = None,
     reason: str = "",
     **changes,
@@ -209,7 +220,7 @@ def resource_update(
 
 
 @transaction.atomic
-def resource_delete(*, resource: Resource, by=None) -> None:
+def resource_delete(*, resource: Resource, by: Actor = None) -> None:
     """Delete a resource with its schedules (its history keeps a last entry)."""
     if by is not None and getattr(by, "is_authenticated", False):
         resource._history_user = by
@@ -218,7 +229,7 @@ def resource_delete(*, resource: Resource, by=None) -> None:
 
 
 @transaction.atomic
-def resources_delete(*, resources, by=None) -> int:
+def resources_delete(*, resources: Iterable[Resource], by: Actor = None) -> int:
     """Delete several resources (the admin's bulk action); one version move."""
     count = 0
     for resource in resources:
@@ -232,7 +243,7 @@ def resources_delete(*, resources, by=None) -> int:
 
 
 @transaction.atomic
-def schedule_rule_save(*, rule: ScheduleRule, by=None) -> ScheduleRule:
+def schedule_rule_save(*, rule: ScheduleRule, by: Actor = None) -> ScheduleRule:
     """Add or change one schedule rule of a resource (``rule.resource``); the
     resource's weekday and time summary follows."""
     caller = _cached_resource(rule)
@@ -246,7 +257,7 @@ def schedule_rule_save(*, rule: ScheduleRule, by=None) -> ScheduleRule:
 
 
 @transaction.atomic
-def schedule_rule_delete(*, rule: ScheduleRule, by=None) -> None:
+def schedule_rule_delete(*, rule: ScheduleRule, by: Actor = None) -> None:
     """Remove one schedule rule of a resource; the resource's summary follows."""
     caller = _cached_resource(rule)
     locked = Resource.objects.select_for_update().get(pk=rule.resource_id)
@@ -367,7 +378,7 @@ def _clean_rules(rules: list[ScheduleRule]) -> list[ScheduleRule]:
 def _update_locked(
     locked: Resource,
     *,
-    by,
+    by: Actor,
     changes: dict | None = None,
     m2m: dict[str, Iterable | None] | None = None,
     schedules: list[ScheduleRule] | None = None,
@@ -480,7 +491,7 @@ def _history_write(
     resource: Resource,
     *,
     kind: str,
-    by,
+    by: Actor,
     reason: str,
     categories: list[tuple[int, int]] | None,
 ) -> None:
