@@ -400,6 +400,9 @@ def _update_locked(
         locked.schedule_days, locked.schedule_times = schedule_summary(schedules)
     resource_prepare(locked)
     update_fields = [f.name for f in _FIELDS if getattr(locked, f.attname) != before[f.attname]]
+    if "search_bigrams" in update_fields and "search_text" not in update_fields:
+        # The same vector: PostgreSQL reads a tsvector back in its own spelling.
+        update_fields.remove("search_bigrams")
     with _history_skipped(locked):
         if update_fields:
             locked.save(update_fields=[*update_fields, "updated_at"])
