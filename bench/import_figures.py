@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
+from bench.measure import SIZE_S, Check, Context, verdict
 from resources.importing import ImportResult, resources_import
 
 BENCH_FILE = Path(settings.BASE_DIR) / "tests" / "data" / "wam_grouphome_national_2022-08_cp932.csv"
@@ -61,3 +62,39 @@ def import_bench_figures(path: str | Path | None = None) -> dict:
         "budget_rows_per_second": IMPORT_BUDGET_ROWS_PER_SECOND,
         "passed": slowest >= IMPORT_BUDGET_ROWS_PER_SECOND and not dry.errors and real.written,
     }
+
+
+class ImportSection:
+    """Importing the 10,386-row cp932 WAM NET file (resources.importing), at S only;
+    the real import is rolled back, so the bench data stays as it was."""
+
+    key = "import"
+    title = "取込（cp932 CSV 10,386行）"
+
+    def run(self, ctx: Context) -> dict | None:
+        if ctx.size > SIZE_S:
+            return None
+        from bench.import_figures import import_bench_figures
+
+        ctx.say("  取込 WAM NET cp932")
+        return import_bench_figures()
+
+    def checks(self, figures: dict | None, ctx: Context) -> list[Check]:
+        if not figures:
+            return []
+        budget = figures["budget_rows_per_second"]
+        return [
+            Check("import dry run", figures["dry_run"]["rows_per_second"], budget, ">=", "rows/s"),
+            Check("import real", figures["real"]["rows_per_second"], budget, ">=", "rows/s"),
+        ]
+
+    def render(self, figures: dict | None, ctx: Context, checks: dict[str, Check]) -> list[str]:
+        if not figures:
+            return []
+        f = figures
+        return [
+            self.title,
+            f"dry run {f['dry_run']['rows_per_second']:,.0f} rows/s ({f['dry_run']['seconds']:.1f} s) "
+            f"{verdict(checks.get('import dry run'))}; real {f['real']['rows_per_second']:,.0f} rows/s "
+            f"({f['real']['seconds']:.1f} s) {verdict(checks.get('import real'))}",
+        ]

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.http import QueryDict
 from django.urls import reverse
 
+from bench.measure import SIZE_S, Check, Context, verdict
 from portal.models import Area
 from portal.pdf import html_to_pdf
 from resources.models import Category, Resource
@@ -186,3 +187,62 @@ def print_bench_figures(
 
     figures["budgets"] = {"list_100": 2.0, "ratio_list_to_bare": 1.5, "area_map": 3.0}
     return figures
+
+
+class PdfSection:
+    """The printing budgets (resources.printing.print_bench_figures), at S only:
+    a city's own prints, not a prefecture's."""
+
+    key = "pdf"
+    title = "印刷 PDF（WeasyPrint、秒）"
+
+    def run(self, ctx: Context) -> dict | None:
+        if ctx.size > SIZE_S:
+            return None
+        from bench.pdf_figures import print_bench_figures
+
+        ctx.say("  印刷 PDF（一覧・地図・冊子）")
+        return print_bench_figures(repeat=3, booklet_areas_max=24)
+
+    def checks(self, figures: dict | None, ctx: Context) -> list[Check]:
+        if not figures:
+            return []
+        budgets = figures["budgets"]
+        checks = [
+            Check("pdf list 100", figures["list_100"]["seconds"], budgets["list_100"], "<=", "s"),
+            Check(
+                "pdf list/bare", figures["ratio_list_to_bare"], budgets["ratio_list_to_bare"], "<="
+            ),
+        ]
+        if "area_map" in figures:
+            checks.append(
+                Check(
+                    "pdf area map", figures["area_map"]["seconds"], budgets["area_map"], "<=", "s"
+                )
+            )
+        return checks
+
+    def render(self, figures: dict | None, ctx: Context, checks: dict[str, Check]) -> list[str]:
+        if not figures:
+            return []
+        f = figures
+        lines = [
+            self.title,
+            f"list of {f['list_100']['rows']} rows ({f['list_100']['pages']} pages): "
+            f"{f['list_100']['seconds']:.2f} s {verdict(checks.get('pdf list 100'))}; "
+            f"bare WeasyPrint {f['bare_100']['seconds']:.2f} s; "
+            f"ratio {f['ratio_list_to_bare']:.2f} {verdict(checks.get('pdf list/bare'))}",
+            f"list of {f['list_10_pages']['rows']} rows ({f['list_10_pages']['pages']} pages): "
+            f"{f['list_10_pages']['seconds']:.2f} s",
+        ]
+        if "area_map" in f:
+            lines.append(
+                f"area map {f['area_map']['area']} ({f['area_map']['rows']} rows): "
+                f"{f['area_map']['seconds']:.2f} s {verdict(checks.get('pdf area map'))}"
+            )
+        if "booklet" in f:
+            lines.append(
+                f"booklet, {f['booklet']['areas']} areas ({f['booklet']['rows']} rows): "
+                f"{f['booklet']['seconds']:.1f} s"
+            )
+        return lines

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Area
+from portal.wareki import fiscal_year_bounds
 
 COUNT_MIN = 1
 COUNT_MAX = 999
@@ -127,15 +128,13 @@ class Coordinator(models.Model):
 
 class ActivityQuerySet(models.QuerySet):
     def in_fiscal_year(self, year: int) -> ActivityQuerySet:
-        return self.filter(date__gte=date(year, 4, 1), date__lte=date(year + 1, 3, 31))
+        return self.filter(date__range=fiscal_year_bounds(year))
 
     def in_area(self, area: Area | None) -> ActivityQuerySet:
         """Activities of an area; a tier-1 area includes its tier-2 areas."""
         if area is None:
             return self
-        if area.tier == Area.Tier.CITY:
-            return self.filter(models.Q(area=area) | models.Q(area__parent=area))
-        return self.filter(area=area)
+        return self.filter(area__in=Area.objects.within(area))
 
 
 class Activity(models.Model):

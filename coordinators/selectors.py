@@ -13,7 +13,7 @@ from coordinators.models import Activity, ActivityFunction, Coordinator, Functio
 from coordinators.policy import activities_visible_to, activity_areas_for
 from coordinators.services import check_interval_days
 from portal.models import Area, User
-from portal.wareki import fiscal_year_of
+from portal.wareki import fiscal_year_bounds, fiscal_year_of
 from resources.models import Resource
 from resources.policy import resources_editable_by
 
@@ -188,8 +188,7 @@ def recent_launches(*, fetched_by: User, fiscal_year: int) -> QuerySet[Resource]
         resources_editable_by(fetched_by)
         .filter(
             origin__in=[Resource.Origin.NEW, Resource.Origin.EXPANDED],
-            origin_date__gte=date(fiscal_year, 4, 1),
-            origin_date__lte=date(fiscal_year + 1, 3, 31),
+            origin_date__range=fiscal_year_bounds(fiscal_year),
         )
         .select_related("area__parent")
         .order_by("-origin_date", "kana")

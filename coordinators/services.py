@@ -31,6 +31,7 @@ from coordinators.policy import activity_areas_for
 from portal.models import Area, User
 from portal.wareki import format_date
 from resources.models import Resource
+from resources.services import resource_update
 
 DEFAULT_CHECK_INTERVAL_DAYS = 365
 
@@ -322,16 +323,14 @@ def resource_launch_record(
     )
     if unchanged:
         return resource
-    resource.status = Resource.Status.ACTIVE
-    resource.origin = origin
-    resource.origin_date = day
-    resource._change_reason = _("立上支援の結果を記録（%(origin)s）") % {
-        "origin": Resource.Origin(origin).label
-    }
-    if recorded_by is not None:
-        resource._history_user = recorded_by
-    resource.save()
-    return resource
+    return resource_update(
+        resource=resource,
+        by=recorded_by,
+        reason=_("立上支援の結果を記録（%(origin)s）") % {"origin": Resource.Origin(origin).label},
+        status=Resource.Status.ACTIVE,
+        origin=origin,
+        origin_date=day,
+    )
 
 
 def resource_verify(*, resource: Resource, verified_by: User, on: date | None = None) -> Resource:
@@ -339,9 +338,10 @@ def resource_verify(*, resource: Resource, verified_by: User, on: date | None = 
     day = on or timezone.localdate()
     if day > timezone.localdate():
         raise ValidationError(_("確認日に未来の日付は入力できません。"))
-    resource.verified_on = day
-    resource.verified_by = verified_by
-    resource._change_reason = _("情報を確認")
-    resource._history_user = verified_by
-    resource.save()
-    return resource
+    return resource_update(
+        resource=resource,
+        by=verified_by,
+        reason=_("情報を確認"),
+        verified_on=day,
+        verified_by=verified_by,
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -238,7 +237,7 @@ class IssueForm(forms.ModelForm):
 
     def __init__(self, *args, council: Council, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        areas = Area.objects.filter(Q(pk=council.area_id) | Q(parent_id=council.area_id))
+        areas = Area.objects.within(council.area_id)
         self.fields["area"].queryset = areas.select_related("parent").order_by(
             "tier", "sort_order", "code"
         )

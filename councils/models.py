@@ -23,6 +23,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Area
+from portal.wareki import fiscal_year_bounds
 
 MEETING_FUTURE_LIMIT_DAYS = 180
 
@@ -200,7 +201,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(date__lte=timezone.localdate())
 
     def in_fiscal_year(self, year: int) -> MeetingQuerySet:
-        return self.filter(date__gte=date(year, 4, 1), date__lte=date(year + 1, 3, 31))
+        return self.filter(date__range=fiscal_year_bounds(year))
 
 
 class Meeting(models.Model):

@@ -19,9 +19,7 @@ def _area_from(query: QueryDict) -> Area | None:
 def _in_area(field: str, area: Area | None) -> Q:
     if area is None:
         return Q()
-    if area.tier == Area.Tier.CITY:
-        return Q(**{field: area}) | Q(**{f"{field}__parent": area})
-    return Q(**{field: area})
+    return Q(**{f"{field}__in": Area.objects.within(area)})
 
 
 def council_list(*, fetched_by: User, query: QueryDict) -> QuerySet[Council]:

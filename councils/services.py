@@ -90,7 +90,7 @@ def attachment_delete(*, attachment: MeetingAttachment) -> None:
 
 
 def _issue_areas(council: Council):
-    return Area.objects.filter(Q(pk=council.area_id) | Q(parent_id=council.area_id))
+    return Area.objects.within(council.area_id)
 
 
 @transaction.atomic

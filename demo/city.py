@@ -18,14 +18,14 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from shapely.geometry import MultiPoint, Point, mapping, shape
 from shapely.ops import unary_union
-from simple_history.utils import bulk_create_with_history
 
 from portal.address_points import load_address_points
 from portal.cache import data_changed
 from portal.models import AddressPoint, Area, User
 from portal.roles import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
-from resources.models import Category, Feature, Resource, ScheduleRule, Target, schedule_summary
-from resources.services import resource_prepare
+from portal.wareki import fiscal_year_bounds
+from resources.models import Category, Feature, Resource, ScheduleRule, Target
+from resources.services import NewResource, resources_bulk_create
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "demo"
 WARDS_FILE = FIXTURES / "osaka_city_wards.geojson"
@@ -246,7 +246,6 @@ class DemoBuilder:
         self.make_tier2_areas(wards)
         users = self.make_users()
         created = self.make_resources(users)
-        data_changed()  # written in bulk, around the signals that do this
         # Coordinators with a year of activities, and councils: their own builders.
         from demo.coordinators import build_coordinators_demo
         from demo.councils import build_councils_demo
@@ -333,6 +332,7 @@ class DemoBuilder:
                 )
                 AddressPoint.objects.filter(pk__in=[p.pk for p in members]).update(area=area)
                 count += 1
+        data_changed()  # areas and 町丁 written in bulk: the locator follows
         self.say(f"圏域（第2層）: {count}")
 
     @staticmethod
@@ -429,33 +429,19 @@ class DemoBuilder:
                 )
 
         new_plans = [plan for plan in plans if plan[0].code not in existing]
-        for resource, _cats, _targets, _features, schedules in new_plans:
-            resource_prepare(resource)
-            resource.schedule_days, resource.schedule_times = schedule_summary(schedules)
-        created = bulk_create_with_history(
-            [plan[0] for plan in new_plans],
-            Resource,
-            batch_size=500,
-            default_change_reason="デモデータの読み込み",
+        resources_bulk_create(
+            [
+                NewResource(
+                    resource,
+                    categories=[c.pk for c in cats],
+                    targets=[t.pk for t in tgts],
+                    features=[f.pk for f in feats],
+                    schedules=schedules,
+                )
+                for resource, cats, tgts, feats, schedules in new_plans
+            ],
+            reason="デモデータの読み込み",
         )
-        by_code = {r.code: r for r in Resource.objects.filter(code__in=[r.code for r in created])}
-        through_c, through_t, through_f, rules = [], [], [], []
-        for resource, cats, tgts, feats, schedules in new_plans:
-            saved = by_code[resource.code]
-            through_c += [Resource.categories.through(resource=saved, category=c) for c in cats]
-            through_t += [Resource.targets.through(resource=saved, target=t) for t in tgts]
-            through_f += [Resource.features.through(resource=saved, feature=f) for f in feats]
-            for order, rule in enumerate(schedules):
-                rule.resource, rule.sort_order = saved, order
-                rules.append(rule)
-        Resource.categories.through.objects.bulk_create(through_c, batch_size=1000)
-        Resource.targets.through.objects.bulk_create(through_t, batch_size=1000)
-        Resource.features.through.objects.bulk_create(through_f, batch_size=1000)
-        for rule in rules:
-            rule.weekdays = ",".join(
-                c for c in ("MO", "TU", "WE", "TH", "FR", "SA", "SU") if c in rule.weekday_list
-            )
-        ScheduleRule.objects.bulk_create(rules, batch_size=1000)
         self.say(f"地域資源: {len(new_plans)} 件を追加（全 {len(plans)} 件）")
         return len(new_plans)
 
@@ -549,7 +535,7 @@ class DemoBuilder:
         origin_date = None
         if origin != Resource.Origin.EXISTING or rng.random() < 0.3:
             fiscal_year = rng.randint(2015, 2024)
-            origin_date = date(fiscal_year, 4, 1) + timedelta(days=rng.randint(0, 364))
+            origin_date = fiscal_year_bounds(fiscal_year)[0] + timedelta(days=rng.randint(0, 364))
 
         fee_free, fee_amount, fee_note = self._fee(rtype)
         target_codes = self._targets(rtype)

@@ -29,11 +29,12 @@ from coordinators.models import (
 from coordinators.services import coordinator_save, resource_launch_record
 from portal.models import Area, User
 from portal.roles import GROUP_COORDINATOR
+from portal.wareki import fiscal_year_bounds
 from resources.models import Resource
 
 SEED = 20251
 REF_PREFIX = "DEMO-A-"
-START = date(2025, 4, 1)
+START = fiscal_year_bounds(2025)[0]  # 令和7年度
 # A fixed end keeps the demo the same from one day to the next.
 END = date(2026, 11, 20)
 ACTIVE_FROM = date(2017, 10, 1)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from councils.models import Council, CouncilMember, Meeting, RegionalIssue
 from demo.coordinators import END, hokatsu_name
 from portal.models import Area
+from portal.wareki import fiscal_year_bounds, fiscal_year_months, fiscal_year_of
 from resources.models import Resource
 
 SEED = 20252
@@ -192,8 +193,9 @@ def _members(rng: random.Random, council: Council, sectors) -> list[CouncilMembe
                 "name": name,
                 "sector": sector,
                 "organisation": organisation,
-                "term_start": date(2025, 4, 1),
-                "term_end": date(2027, 3, 31),
+                # 令和7・8年度
+                "term_start": fiscal_year_bounds(2025)[0],
+                "term_end": fiscal_year_bounds(2026)[1],
             },
         )
         members.append(member)
@@ -226,18 +228,15 @@ def build_councils_demo(*, say: Callable[[str], None] = lambda _m: None) -> dict
         members = _members(rng, council, TIER1_SECTORS)
         councils.append((council, members))
         monthly = months_2017 == MONTHLY
-        months = (
-            [(2017 + (m < 4), m) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
-            if monthly
-            else months_2017
-        )
+        months = fiscal_year_months(2017) if monthly else months_2017
         for year, month in months:
             meeting_plans.append((council, _day(rng, year, month), []))
         for fiscal_year in range(2018, 2027):
-            plan_months = [
-                (fiscal_year + (m < 4), m)
-                for m in ((4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3) if monthly else (6, 1))
-            ]
+            plan_months = (
+                fiscal_year_months(fiscal_year)
+                if monthly
+                else [(fiscal_year, 6), (fiscal_year + 1, 1)]
+            )
             for year, month in plan_months:
                 day = _day(rng, year, month)
                 if day <= end:
@@ -288,7 +287,7 @@ def build_councils_demo(*, say: Callable[[str], None] = lambda _m: None) -> dict
         present = [m for m in members if own.random() < 0.85]
         attendance[ref] = present
         tier1 = council.tier == Area.Tier.CITY
-        recent = day >= date(2025, 4, 1)
+        recent = fiscal_year_of(day) >= 2025
         new_meetings.append(
             Meeting(
                 council=council,
@@ -334,7 +333,7 @@ def _issues(rng: random.Random, end: date) -> int:
         Meeting.objects.filter(
             external_ref__startswith=REF_PREFIX,
             council__tier=Area.Tier.DISTRICT,
-            date__gte=date(2025, 4, 1),
+            date__gte=fiscal_year_bounds(2025)[0],
             date__lte=end,
         )
         .select_related("council__area__parent")

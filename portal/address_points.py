@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from portal.cache import data_changed
 from portal.files import read_text
 from portal.models import AddressPoint, Area
 from portal.text import normalize_address
@@ -132,9 +133,5 @@ def load_address_points(path: str | Path, *, areas_by_ward: dict[str, Area] | No
         ],
         batch_size=500,
     )
-    from portal.cache import data_changed
-    from portal.geo import reset_locator
-
-    reset_locator()
-    data_changed()  # "near" searches read the 町丁, written here in bulk
+    data_changed()  # searches "near" a place and the locator read the 町丁
     return len(rows)

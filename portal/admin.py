@@ -6,12 +6,30 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.cache import data_changed
 from portal.models import AddressPoint, Area, User
 from portal.widgets import BoundaryPreviewWidget, LocationPickerWidget
 
 admin.site.site_header = _("地域資源ポータル 管理")
 admin.site.site_title = _("地域資源ポータル 管理")
 admin.site.index_title = _("管理メニュー")
+
+
+class VersionedDataAdmin(admin.ModelAdmin):
+    """The admin of something the public pages show: each save (with its inlines)
+    or delete moves the data version once (portal/cache.py)."""
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        data_changed()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        data_changed()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        data_changed()
 
 
 class AreaForm(forms.ModelForm):
@@ -35,7 +53,7 @@ class ChildAreaInline(admin.TabularInline):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(VersionedDataAdmin):
     form = AreaForm
     list_display = (
         "name",
@@ -61,7 +79,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(AddressPoint)
-class AddressPointAdmin(admin.ModelAdmin):
+class AddressPointAdmin(VersionedDataAdmin):
     list_display = ("code", "ward", "name", "area", "population", "lat", "lng")
     list_filter = ("ward",)
     search_fields = ("name", "normalized_name", "code")

@@ -5,7 +5,7 @@ from importlib.util import find_spec
 
 from django.apps import AppConfig, apps
 from django.core.signals import request_finished, request_started
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,22 +15,10 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import cache
-        from portal.geo import reset_locator
-        from portal.models import AddressPoint, Area
         from portal.roles import ensure_role_groups
 
-        for model in (Area, AddressPoint):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    reset_locator,
-                    sender=model,
-                    dispatch_uid=f"locator-{signal is post_save}-{model.__name__}",
-                )
-                signal.connect(
-                    cache.data_changed,
-                    sender=model,
-                    dispatch_uid=f"data-changed-{signal is post_save}-{model.__name__}",
-                )
+        # No model signals: every writer of what the public pages show moves the
+        # data version itself, once (portal/cache.py).
         request_started.connect(cache.request_started, dispatch_uid="data-version-request")
         request_finished.connect(cache.request_finished, dispatch_uid="data-version-finished")
         # A deploy migrates: pages kept by the code before it go stale too.

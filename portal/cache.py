@@ -1,25 +1,33 @@
-"""What the public pages keep in Django's cache, and when it goes stale.
-
-DESIGN.md: "Django's cache framework … for GeoJSON and rendered lists". Two things
-are kept: the reference lists every search reads (areas, categories, targets,
-features), and whole responses of the public search page and its map data for
-visitors who are not logged in.
+"""What the portal keeps between requests, and when it goes stale: one rule for all.
 
 Everything kept is filed under the *data version*, a counter in the database
-(``DataVersion``). Saving or deleting a resource, a schedule, an area, a 町丁 or a
-reference item, changing a resource's categories, targets or features, every
-import and every migration (``data_changed``) move it on, in the same transaction
-as the change: a page filed under a version never shows older data, in any
-process or on any host, whichever cache backend is configured.
-``SEARCH_CACHE_SECONDS`` bounds how long a page is kept (0: never).
+(``DataVersion``). Every write of what the public pages show moves it on once,
+in the same transaction as the change (``data_changed``): the services of
+resources (resources/services.py), the admin of areas, 町丁 and reference lists,
+every import and 町丁 load, and every migration. So a value filed under a version
+never shows older data, in any process or on any host, whichever cache backend
+is configured. Nothing expires on a timer.
+
+Two kinds of thing are kept:
+- *process values* (``versioned_value``): built from the database and kept in
+  the memory of each process until the version moves: the reference lists every
+  search reads (areas, categories, targets, features) and the area locator
+  (portal/geo.py). After an import of areas in one worker, every other worker
+  rebuilds its locator on its next use.
+- *pages* (``cache_public_page``): whole responses of the public search page and
+  its map data for visitors who are not logged in, in Django's cache (shared
+  between processes where the backend is), for at most ``SEARCH_CACHE_SECONDS``
+  (0: never).
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Collection
-from functools import wraps
+from functools import update_wrapper, wraps
+from typing import Generic, TypeVar
 
 from asgiref.local import Local
 from django.conf import settings
@@ -58,8 +66,8 @@ def data_version() -> str:
     return key
 
 
-def data_changed(**_signal_kwargs) -> None:
-    """Make everything kept under the old version stale (a signal receiver too).
+def data_changed() -> None:
+    """Make everything kept under the old version stale: call it once per write.
 
     The new version is the clock in microseconds (or one more than the last, if
     that is later), never a number used before: a version that a rolled-back
@@ -75,6 +83,53 @@ def data_changed(**_signal_kwargs) -> None:
 
 def versioned_key(name: str) -> str:
     return f"{name}:{data_version()}"
+
+
+T = TypeVar("T")
+
+
+class VersionedValue(Generic[T]):
+    """A value built from the database, kept in this process for one data version.
+
+    Calling it returns the value of the current version, built on the first call
+    after the version moved (one query to read the version, once per request).
+    """
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._value: T | None = None
+        update_wrapper(self, build)
+        _process_values.append(self)
+
+    def __call__(self) -> T:
+        version = data_version()
+        with self._lock:  # one build per version, whichever thread asks first
+            if self._version != version:
+                self._value = self._build()
+                self._version = version
+            return self._value  # type: ignore[return-value]
+
+    def forget(self) -> None:
+        """Build again on the next call, whatever the version (tests, a new database)."""
+        with self._lock:
+            self._version, self._value = None, None
+
+
+_process_values: list[VersionedValue] = []
+
+
+def versioned_value(build: Callable[[], T]) -> VersionedValue[T]:
+    """Decorator: ``build()``'s value, kept in this process until the data version moves."""
+    return VersionedValue(build)
+
+
+def forget_process_values() -> None:
+    """Forget every process value (between tests, whose rolled-back writes leave
+    the version as it was)."""
+    for value in _process_values:
+        value.forget()
 
 
 def _is_cacheable(request: HttpRequest, params: Collection[str]) -> bool:

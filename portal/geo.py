@@ -2,15 +2,13 @@
 
 Area assignment (DESIGN.md): by address through the 町丁 table first, point in
 polygon second, nearest area third. ``locator()`` keeps the areas and address
-points in memory so that an import of thousands of rows does not query per row.
+points in memory so that an import of thousands of rows does not query per row;
+it follows the data version (portal/cache.py) like every value kept in a process.
 """
 
 from __future__ import annotations
 
 import math
-import re
-import threading
-import time
 from dataclasses import dataclass, field
 
 import shapely
@@ -20,7 +18,8 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 from shapely.strtree import STRtree
 
-from portal.text import normalize_address
+from portal.cache import data_changed, versioned_value
+from portal.text import address_key, normalize_address
 
 EARTH_RADIUS_KM = 6371.0088
 WALKING_METERS_PER_MINUTE = 80  # 不動産の表示に関する公正競争規約: 徒歩1分 = 80 m
@@ -68,18 +67,6 @@ def km_outside(geom: BaseGeometry, lat: float, lng: float) -> float:
         return 0.0
     nearest = nearest_points(geom, point)[0]
     return haversine_km(lat, lng, nearest.y, nearest.x)
-
-
-# Addresses written 片町1-2-3 mean 片町1丁目2番3号: the first number becomes 丁目 so
-# that they match the 町丁 name.
-_BLOCK_NUMBER = re.compile(r"(?<=[^\d\s])(\d+)\s*[-‐−–－ー](?=\d)")
-
-
-def address_key(address: str) -> str:
-    import unicodedata
-
-    text = unicodedata.normalize("NFKC", address or "")
-    return normalize_address(_BLOCK_NUMBER.sub(r"\1丁目", text, count=1))
 
 
 @dataclass
@@ -207,21 +194,17 @@ class Locator:
         return Match(None)
 
 
-_lock = threading.Lock()
-_cached: tuple[float, Locator] | None = None
-_LIFETIME_SECONDS = 300
-
-
+@versioned_value
 def locator() -> Locator:
-    """The process-wide locator, rebuilt after ``reset_locator`` or five minutes."""
-    global _cached
-    with _lock:
-        if _cached is None or time.monotonic() - _cached[0] > _LIFETIME_SECONDS:
-            _cached = (time.monotonic(), Locator.build())
-        return _cached[1]
+    """The areas and 町丁 in memory, as of the current data version: rebuilt in
+    every process on its first use after a write of areas or 町丁 moved it."""
+    return Locator.build()
 
 
-def reset_locator(**_kwargs) -> None:
-    global _cached
-    with _lock:
-        _cached = None
+def reset_locator() -> None:
+    """Areas or 町丁 were written (in bulk, or past ``data_changed``): move the data
+    version, so that every process rebuilds its locator on its next use.
+
+    The same as ``portal.cache.data_changed``; the name stays for the area
+    importer, which calls it after writing."""
+    data_changed()

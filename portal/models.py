@@ -30,9 +30,12 @@ class AreaQuerySet(models.QuerySet):
 
     def within(self, *areas) -> AreaQuerySet:
         """The areas given and, for a tier-1 area, every tier-2 area inside it:
-        the one rule for "an area and its children" (areas, or one queryset)."""
+        the one rule for "an area and its children" (areas or their ids, or one
+        queryset)."""
         if len(areas) == 1 and isinstance(areas[0], models.QuerySet):
             areas = areas[0]
+        else:
+            areas = [getattr(area, "pk", area) for area in areas]
         return self.filter(models.Q(pk__in=areas) | models.Q(parent__in=areas)).distinct()
 
 

@@ -2,12 +2,19 @@
 
 ``normalize`` makes ｻﾛﾝ, サロン and さろん the same search text; ``normalize_address``
 also makes 港南一丁目, 港南１丁目 and 港南1丁目 the same place.
+
+The comparison keys, each the form in which one kind of value is compared:
+``name_key`` (names with synonyms: categories, areas, 所属, column headers of the
+resource sheets), ``code_key`` (codes: 27127-1), ``header_key`` (column headers
+where 「開始・終了」 and 「開始/終了」 are one header) and ``address_key``
+(an address against the 町丁 table).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _KATAKANA_START = ord("ァ")
 _KATAKANA_END = ord("ヶ")
@@ -91,3 +98,40 @@ def normalize_address(text: str | None) -> str:
     # ケ/ヶ/が in place names (霞ケ関, 霞ヶ関, 霞が関) are one place.
     digits = re.sub(r"(?<=[\u4e00-\u9fff])[ケヶがヵ](?=[\u4e00-\u9fff])", "が", digits)
     return normalize(digits)
+
+
+# Comparison keys -------------------------------------------------------------
+
+
+def code_key(value: str) -> str:
+    """The form codes are compared in: NFKC, no spaces, lower case (27127-1 ≠ 271271)."""
+    return re.sub(r"[\s\x00-\x1f\x7f]+", "", unicodedata.normalize("NFKC", value or "")).lower()
+
+
+_KANJI_ORDINAL = re.compile(r"第([一二三四五六七八九十])")
+
+
+@lru_cache(maxsize=65536)
+def name_key(value: str) -> str:
+    """The form names are compared in: normalised, 第一 → 第1 (北区第一圏域 = 北区 第1圏域)."""
+    numbered = _KANJI_ORDINAL.sub(
+        lambda m: "第" + str("一二三四五六七八九十".index(m.group(1)) + 1), value or ""
+    )
+    return normalize(numbered)
+
+
+def header_key(value: str) -> str:
+    """The form column headers are compared in: NFKC, lower case, without spaces, ・ and /
+    (「開始・終了」 = 「開始/終了」 = 「開始 終了」)."""
+    return re.sub(r"[\s\x00-\x1f\x7f・/]+", "", unicodedata.normalize("NFKC", value or "")).lower()
+
+
+# Addresses written 片町1-2-3 mean 片町1丁目2番3号: the first number becomes 丁目 so
+# that they match the 町丁 name.
+_BLOCK_NUMBER = re.compile(r"(?<=[^\d\s])(\d+)\s*[-‐−–－ー](?=\d)")
+
+
+def address_key(address: str) -> str:
+    """The form an address is matched against the 町丁 table in."""
+    text = unicodedata.normalize("NFKC", address or "")
+    return normalize_address(_BLOCK_NUMBER.sub(r"\1丁目", text, count=1))

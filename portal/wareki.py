@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+
+from portal import weekdays
 
 
 @dataclass(frozen=True)
@@ -45,21 +48,69 @@ def era_of(day: date) -> Era:
     raise WarekiError(f"{day.isoformat()} は明治より前の日付です。")
 
 
+def era_year(day: date) -> str:
+    """The era and year of ``day``: 令和8年, 令和元年 for an era's first year."""
+    era = era_of(day)
+    number = day.year - era.start.year + 1
+    return f"{era.name}{'元' if number == 1 else number}年"
+
+
 def format_date(day: date, *, with_weekday: bool = False) -> str:
     """令和8年11月22日 (元年 for the first year)."""
-    era = era_of(day)
-    year = day.year - era.start.year + 1
-    text = f"{era.name}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+    text = f"{era_year(day)}{day.month}月{day.day}日"
     if with_weekday:
-        text += f"（{'月火水木金土日'[day.weekday()]}）"
+        text += f"（{weekdays.char_of_date(day)}）"
     return text
 
 
 def format_both(day: date) -> str:
     """令和8年（2026年）11月22日: what printed documents show."""
-    era = era_of(day)
-    year = day.year - era.start.year + 1
-    return f"{era.name}{'元' if year == 1 else year}年（{day.year}年）{day.month}月{day.day}日"
+    return f"{era_year(day)}（{day.year}年）{day.month}月{day.day}日"
+
+
+def format_year_month(day: date) -> str:
+    """平成29年11月."""
+    return f"{era_year(day)}{day.month}月"
+
+
+def format_months(months: Iterable[tuple[int, int]]) -> str:
+    """(year, month) pairs as the city's tables write 開催時期:
+    平成29年4月、6月、平成30年2月～3月.
+
+    Consecutive months join with ～; the era year is written when it changes.
+    """
+    ordered = sorted(set(months))
+    if not ordered:
+        return ""
+    runs: list[list[tuple[int, int]]] = [[ordered[0]]]
+    for year, month in ordered[1:]:
+        last_year, last_month = runs[-1][-1]
+        follows = (year, month) == (
+            (last_year, last_month + 1) if last_month < 12 else (last_year + 1, 1)
+        )
+        if follows:
+            runs[-1].append((year, month))
+        else:
+            runs.append([(year, month)])
+    parts: list[str] = []
+    shown = None
+    for run in runs:
+        (start_year, start_month), (end_year, end_month) = run[0], run[-1]
+        start_era = era_year(date(start_year, start_month, 1))
+        text = f"{start_era if start_era != shown else ''}{start_month}月"
+        shown = start_era
+        if len(run) > 1:
+            end_era = era_year(date(end_year, end_month, 1))
+            text += f"～{end_era if end_era != shown else ''}{end_month}月"
+            shown = end_era
+        parts.append(text)
+    return "、".join(parts)
+
+
+# 年度: April to March ------------------------------------------------------------
+
+# The months of a 年度 in their order, as every monthly table lists them.
+FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
 
 
 def fiscal_year_of(day: date) -> int:
@@ -67,12 +118,25 @@ def fiscal_year_of(day: date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def fiscal_year_bounds(year: int) -> tuple[date, date]:
+    """The first and last day of a 年度: 2024 -> (2024-04-01, 2025-03-31)."""
+    return date(year, 4, 1), date(year + 1, 3, 31)
+
+
+def fiscal_year_months(year: int) -> list[tuple[int, int]]:
+    """(year, month) of each month of a 年度, April first: (2024, 4) … (2025, 3)."""
+    return [(year + (month < 4), month) for month in FISCAL_MONTHS]
+
+
+def fiscal_month_index(month: int) -> int:
+    """Where a month stands in its 年度: April 0 … March 11."""
+    return FISCAL_MONTHS.index(month)
+
+
 def format_fiscal_year(year: int) -> str:
     """2022 -> 令和4年度."""
     # 2019年度 is 令和元年度: a fiscal year takes the era in force for most of it.
-    era = era_of(date(year, 5, 1))
-    number = year - era.start.year + 1
-    return f"{era.name}{'元' if number == 1 else number}年度"
+    return f"{era_year(date(year, 5, 1))}度"
 
 
 _ERA_DATE = re.compile(

@@ -24,7 +24,6 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
@@ -35,7 +34,14 @@ from django.utils.translation import gettext_lazy
 from coordinators.models import Affiliation, Function, Kind
 from councils.models import Council
 from portal.models import Area
-from portal.wareki import era_of, format_fiscal_year
+from portal.wareki import (
+    FISCAL_MONTHS,
+    fiscal_month_index,
+    fiscal_year_bounds,
+    format_fiscal_year,
+    format_months,
+    format_year_month,
+)
 from reports.policy import ReportReader, report_reader
 from resources.models import Category, Resource
 
@@ -43,7 +49,6 @@ from resources.models import Category, Resource
 # (/staff/reports/<name>.csv): fixed Japanese, deliberately not translated.
 TOTAL = "合計"
 SUBTOTAL = "小計"
-MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
 DEFAULT_CREATION_TARGET = 10
 
 
@@ -140,10 +145,6 @@ class Report:
         return f"{self.fiscal_year_label} {self.title}（{self.scope_label}）"
 
 
-def fiscal_year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 4, 1), date(year + 1, 3, 31)
-
-
 def _n(text: int | str) -> Cell:
     return Cell(text)
 
@@ -166,56 +167,7 @@ def _wards(area: Area | None) -> list[Area]:
 def _area_q(field_name: str, area: Area | None) -> Q:
     if area is None:
         return Q()
-    if area.tier == Area.Tier.CITY:
-        return Q(**{field_name: area}) | Q(**{f"{field_name}__parent": area})
-    return Q(**{field_name: area})
-
-
-# 和暦 months: 平成29年11月、平成30年1月～3月 ------------------------------------
-
-
-def _era_year(year: int, month: int) -> str:
-    era = era_of(date(year, month, 1))
-    number = year - era.start.year + 1
-    return f"{era.name}{'元' if number == 1 else number}年"
-
-
-def format_year_month(day: date) -> str:
-    """平成29年11月."""
-    return f"{_era_year(day.year, day.month)}{day.month}月"
-
-
-def format_months(months: list[tuple[int, int]]) -> str:
-    """(year, month) pairs as seed 000 writes 開催時期: 平成29年4月、6月、平成30年2月～3月.
-
-    Consecutive months join with ～; the era year is written when it changes.
-    """
-    ordered = sorted(set(months))
-    if not ordered:
-        return ""
-    runs: list[list[tuple[int, int]]] = [[ordered[0]]]
-    for year, month in ordered[1:]:
-        last_year, last_month = runs[-1][-1]
-        follows = (year, month) == (
-            (last_year, last_month + 1) if last_month < 12 else (last_year + 1, 1)
-        )
-        if follows:
-            runs[-1].append((year, month))
-        else:
-            runs.append([(year, month)])
-    parts: list[str] = []
-    shown = None
-    for run in runs:
-        (start_year, start_month), (end_year, end_month) = run[0], run[-1]
-        start_era = _era_year(start_year, start_month)
-        text = f"{start_era if start_era != shown else ''}{start_month}月"
-        shown = start_era
-        if len(run) > 1:
-            end_era = _era_year(end_year, end_month)
-            text += f"～{end_era if end_era != shown else ''}{end_month}月"
-            shown = end_era
-        parts.append(text)
-    return "、".join(parts)
+    return Q(**{f"{field_name}__in": Area.objects.within(area)})
 
 
 # 協議体の設置状況 -------------------------------------------------------------------
@@ -454,10 +406,6 @@ MONTHLY_ROWS = [
 ]
 
 
-def _month_index(month: int) -> int:
-    return MONTHS.index(month)
-
-
 def monthly(*, fiscal_year: int, area: Area | None = None, reader: ReportReader) -> Report:
     values: dict[str, list[int]] = {key: [0] * 12 for key, _label in MONTHLY_ROWS}
     meetings = (
@@ -472,7 +420,7 @@ def monthly(*, fiscal_year: int, area: Area | None = None, reader: ReportReader)
     )
     for row in meetings:
         key = "tier1" if row["council__tier"] == Area.Tier.CITY else "tier2"
-        values[key][_month_index(row["month"])] += row["n"]
+        values[key][fiscal_month_index(row["month"])] += row["n"]
     kinds = [str(key) for key, _label in MONTHLY_ROWS if key not in ("tier1", "tier2")]
     activities = (
         reader.activities()
@@ -485,7 +433,7 @@ def monthly(*, fiscal_year: int, area: Area | None = None, reader: ReportReader)
         .order_by()
     )
     for row in activities:
-        values[row["kind"]][_month_index(row["month"])] += row["n"] or 0
+        values[row["kind"]][fiscal_month_index(row["month"])] += row["n"] or 0
     rows: list[list[Cell]] = []
     month_totals = [0] * 12
     for key, label in MONTHLY_ROWS:
@@ -496,7 +444,7 @@ def monthly(*, fiscal_year: int, area: Area | None = None, reader: ReportReader)
     table = Table(
         key="monthly",
         caption=_("会議、訪問・相談件数等"),
-        columns=["項目", *[f"{m}月" for m in MONTHS], TOTAL],
+        columns=["項目", *[f"{m}月" for m in FISCAL_MONTHS], TOTAL],
         rows=rows,
         notes=[
             _("協議体の回数は開催日が過ぎた会議の数、そのほかは活動記録の延件数の合計です。"),
@@ -534,10 +482,8 @@ def functions(*, fiscal_year: int, area: Area | None = None, reader: ReportReade
         .filter(active_from__lte=end)
         .filter(Q(active_until__isnull=True) | Q(active_until__gte=start))
     )
-    if area is not None and area.tier == Area.Tier.CITY:
-        serving = serving.filter(Q(user__areas=area) | Q(user__areas__parent=area))
-    elif area is not None:
-        serving = serving.filter(user__areas=area)
+    if area is not None:
+        serving = serving.filter(user__areas__in=Area.objects.within(area))
     affiliation_ids = set(counts) | set(serving.values_list("affiliation", flat=True))
     affiliations = list(
         Affiliation.objects.filter(pk__in=affiliation_ids).order_by("sort_order", "name")

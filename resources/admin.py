@@ -7,12 +7,20 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin import VersionedDataAdmin
 from portal.roles import Reader, areas_served_by, is_city_staff
+from portal.weekdays import CHOICES as WEEKDAY_CHOICES
 from portal.widgets import LocationPickerWidget
 from resources.importing import ResourceImportExportAdminMixin
 from resources.models import Category, Feature, Resource, ScheduleRule, Target
 from resources.policy import FIELD_TIERS, hidden_fields, resources_editable_by
-from resources.services import resource_prepare
+from resources.services import (
+    resource_create,
+    resource_delete,
+    resource_prepare,
+    resource_update,
+    resources_delete,
+)
 
 # The admin's sections of tiered fields, from the policy's one list.
 TIER_SECTIONS = (
@@ -39,14 +47,14 @@ def tier_fieldsets() -> tuple:
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(VersionedDataAdmin):
     list_display = ("name", "code", "group", "color", "sort_order")
     list_filter = ("group",)
     search_fields = ("name", "code")
 
 
 @admin.register(Target, Feature)
-class ChoiceAdmin(admin.ModelAdmin):
+class ChoiceAdmin(VersionedDataAdmin):
     list_display = ("name", "code", "sort_order")
     search_fields = ("name", "code")
 
@@ -55,15 +63,7 @@ class ScheduleRuleForm(forms.ModelForm):
     weekdays = forms.MultipleChoiceField(
         label=_("曜日"),
         required=False,
-        choices=[
-            ("MO", _("月")),
-            ("TU", _("火")),
-            ("WE", _("水")),
-            ("TH", _("木")),
-            ("FR", _("金")),
-            ("SA", _("土")),
-            ("SU", _("日")),
-        ],
+        choices=WEEKDAY_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -101,6 +101,14 @@ class ResourceAdminForm(forms.ModelForm):
         widgets = {"lat": LocationPickerWidget()}
 
     user = None  # set by ResourceAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each field sends back the value the page showed, so that "changed" means
+        # changed by this person, not by someone else since the page was opened:
+        # the save writes only those fields (resources.services.resource_update).
+        for field in self.fields.values():
+            field.show_hidden_initial = True
 
     def clean(self):
         cleaned = super().clean()
@@ -252,7 +260,62 @@ class ResourceAdmin(ResourceImportExportAdminMixin, SimpleHistoryAdmin):
             kwargs["queryset"] = areas_served_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    # The save path: one service call per save, schedules included, so that the
+    # data version moves once and the history has one entry (resources/services.py).
+
+    def save_model(self, request, obj, form, change):
+        # Written in save_related, where the inline's schedule rules are known.
+        # simple_history's revert view calls form.save_m2m() instead: it writes then.
+        form.save_m2m = lambda: _write(request, form, formsets=(), revert=True)
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        _write(request, form, formsets=formsets, revert=False)
         for warning in form.instance.location_warnings():
             messages.warning(request, warning)
+
+    def delete_model(self, request, obj):
+        resource_delete(resource=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        resources_delete(resources=queryset, by=request.user)
+
+
+LINKS = ("categories", "targets", "features")
+
+
+def _write(request, form: ResourceAdminForm, *, formsets, revert: bool) -> None:
+    """Create or update the form's resource through the services.
+
+    A change writes only the fields the person changed (a concurrent edit of
+    the others survives); a revert to a past version writes them all.
+    """
+    resource = form.instance
+    schedules = _schedule_rules(formsets)
+    if resource.pk is None:
+        links = {name: form.cleaned_data[name] for name in LINKS if name in form.cleaned_data}
+        resource_create(by=request.user, resource=resource, schedules=schedules or (), **links)
+        return
+    names = set(form.cleaned_data) if revert else set(form.changed_data)
+    links = {name: form.cleaned_data[name] for name in LINKS if name in names}
+    fields = {name for name in names - set(LINKS) if name in form.cleaned_data}
+    if revert or {"lat", "lng"} & fields:
+        fields.add("location_source")  # set by the form's clean, or the past version's
+    if "area" in fields:
+        fields.add("area_locked")
+    changes = {name: getattr(resource, name) for name in fields}
+    resource_update(resource=resource, by=request.user, schedules=schedules, **links, **changes)
+
+
+def _schedule_rules(formsets) -> list[ScheduleRule] | None:
+    """Every rule the resource keeps after the inline's changes; None when the inline
+    changed nothing."""
+    for formset in formsets:
+        if formset.model is not ScheduleRule:
+            continue
+        formset.save(commit=False)  # new_objects, deleted_objects … for the change message
+        if not (formset.new_objects or formset.changed_objects or formset.deleted_objects):
+            return None
+        deleted = {rule.pk for rule in formset.deleted_objects}
+        kept = [f.instance for f in formset.initial_forms if f.instance.pk not in deleted]
+        return kept + list(formset.new_objects)
+    return None

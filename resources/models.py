@@ -9,22 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from portal.cache import data_changed
+from portal import weekdays
 from portal.models import LAT_VALIDATORS, LNG_VALIDATORS, Area
 from portal.text import normalize
 from resources.fields import BigramVectorField
 
-WEEKDAYS = (
-    ("MO", _("月")),
-    ("TU", _("火")),
-    ("WE", _("水")),
-    ("TH", _("木")),
-    ("FR", _("金")),
-    ("SA", _("土")),
-    ("SU", _("日")),
-)
-WEEKDAY_CODES = tuple(code for code, _label in WEEKDAYS)
-WEEKDAY_LABELS = dict(WEEKDAYS)
+# The weekday vocabulary is the kernel's (portal/weekdays.py). resources/exporting.py
+# still reads these two names from here.
+WEEKDAY_CODES = weekdays.CODES
+weekday_bit = weekdays.bit
 
 
 class TimeOfDay(models.IntegerChoices):
@@ -33,10 +26,6 @@ class TimeOfDay(models.IntegerChoices):
     MORNING = 1, _("午前")
     AFTERNOON = 2, _("午後")
     EVENING = 4, _("夜")
-
-
-def weekday_bit(code: str) -> int:
-    return 1 << WEEKDAY_CODES.index(code)
 
 
 def schedule_summary(rules) -> tuple[int, int]:
@@ -48,8 +37,8 @@ def schedule_summary(rules) -> tuple[int, int]:
     for rule in rules:
         if rule.kind in (ScheduleRule.Kind.WEEKLY, ScheduleRule.Kind.MONTHLY_NTH):
             for code in rule.weekday_list:
-                if code in WEEKDAY_CODES:
-                    days |= weekday_bit(code)
+                if code in weekdays.CODES:
+                    days |= weekdays.bit(code)
         if rule.opens_at:
             opens = rule.opens_at.hour * 60 + rule.opens_at.minute
             closes = rule.closes_at.hour * 60 + rule.closes_at.minute if rule.closes_at else opens
@@ -111,7 +100,12 @@ class Feature(ReferenceItem):
 
 
 class Resource(models.Model):
-    """A 地域資源: a サロン, 体操教室, 生活支援サービス, 事業所 or 相談窓口."""
+    """A 地域資源: a サロン, 体操教室, 生活支援サービス, 事業所 or 相談窓口.
+
+    Written through resources/services.py (resource_create / resource_update),
+    which derive the search, location and schedule columns and move the data
+    version; ``save()`` itself does nothing more than Django's.
+    """
 
     class Type(models.TextChoices):
         SALON = "salon", _("通いの場・サロン")
@@ -261,7 +255,7 @@ class Resource(models.Model):
         related_name="+",
     )
 
-    # Derived on save (resources.services.resource_prepare), for search.
+    # Derived by every write (resources/services.py), for search and the filters.
     search_text = models.TextField(_("検索用テキスト"), blank=True, editable=False)
     name_text = models.CharField(_("検索用の名称"), max_length=600, blank=True, editable=False)
     search_bigrams = BigramVectorField(_("検索用の2文字索引"), blank=True, editable=False)
@@ -324,18 +318,6 @@ class Resource(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        from resources.services import resource_prepare
-
-        resource_prepare(self)
-        super().save(*args, **kwargs)
-        if not self.code:
-            # The code comes from the id, known only after the insert; the first
-            # history entry gets it too.
-            self.code = f"R{self.pk:06d}"
-            type(self).objects.filter(pk=self.pk).update(code=self.code)
-            self.history.model.objects.filter(id=self.pk, code="").update(code=self.code)
-
     def get_absolute_url(self) -> str:
         return reverse("resources:detail", args=[self.pk])
 
@@ -357,13 +339,6 @@ class Resource(models.Model):
     def build_search_text(self) -> str:
         parts = [self.name, self.kana, self.description, self.organiser, self.venue, self.address]
         return normalize(" ".join(p for p in parts if p))
-
-    def refresh_schedule_summary(self) -> None:
-        """Store the weekdays and times of day of the schedules, for the filters."""
-        days, times = schedule_summary(self.schedules.all())
-        type(self).objects.filter(pk=self.pk).update(schedule_days=days, schedule_times=times)
-        data_changed()  # an update() sends no signal
-        self.schedule_days, self.schedule_times = days, times
 
     @property
     def is_staff_only(self) -> bool:
@@ -428,17 +403,6 @@ class ScheduleRule(models.Model):
     def __str__(self) -> str:
         return self.describe()
 
-    def save(self, *args, **kwargs) -> None:
-        codes = set(self.weekday_list)
-        self.weekdays = ",".join(code for code in WEEKDAY_CODES if code in codes)
-        super().save(*args, **kwargs)
-        self.resource.refresh_schedule_summary()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.resource.refresh_schedule_summary()
-        return result
-
     @property
     def weekday_list(self) -> list[str]:
         return [code for code in self.weekdays.split(",") if code]
@@ -449,7 +413,7 @@ class ScheduleRule(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        unknown = [code for code in self.weekday_list if code not in WEEKDAY_CODES]
+        unknown = [code for code in self.weekday_list if code not in weekdays.CODES]
         if unknown:
             errors["weekdays"] = _("曜日は MO,TU,WE,TH,FR,SA,SU で入力してください。")
         if self.kind in (self.Kind.WEEKLY, self.Kind.MONTHLY_NTH) and not self.weekday_list:
@@ -469,7 +433,7 @@ class ScheduleRule(models.Model):
             raise ValidationError(errors)
 
     def describe(self) -> str:
-        days = "・".join(str(WEEKDAY_LABELS[c]) for c in self.weekday_list if c in WEEKDAY_LABELS)
+        days = "・".join(str(weekdays.LABELS[c]) for c in self.weekday_list if c in weekdays.LABELS)
         if self.kind == self.Kind.WEEKLY:
             when = _("毎週%(days)s曜") % {"days": days}
         elif self.kind == self.Kind.MONTHLY_NTH:

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
@@ -33,42 +32,22 @@ from django.db.models import (
 )
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.http import QueryDict
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.cache import versioned_key
+from portal import weekdays
+from portal.cache import versioned_value
 from portal.geo import EARTH_RADIUS_KM, locator
 from portal.models import AddressPoint, Area
 from portal.text import normalize, normalize_address
-from resources.models import (
-    WEEKDAY_CODES,
-    WEEKDAY_LABELS,
-    Category,
-    Feature,
-    Resource,
-    Target,
-    TimeOfDay,
-    weekday_bit,
-)
+from resources.models import Category, Feature, Resource, Target, TimeOfDay
 from resources.policy import resources_visible_to
 
 MAX_QUERY_LENGTH = 100
 DEFAULT_RADIUS_KM = 1.0
 MIN_RADIUS_KM = 0.1
 MAX_RADIUS_KM = 20.0
-# Japanese weekday names accepted in URLs beside MO…SU (in Japanese whatever
-# language is active when this module is imported).
-with translation.override("ja"):
-    _WEEKDAY_ALIASES = {str(label): code for code, label in WEEKDAY_LABELS.items()}
 TIME_CODES = {"am": TimeOfDay.MORNING, "pm": TimeOfDay.AFTERNOON, "night": TimeOfDay.EVENING}
-
-
-def weekday_code(value: str) -> str:
-    """MO…SU from MO, 火, 火曜 or 火曜日."""
-    value = value.strip()
-    label = value.removesuffix("曜日").removesuffix("曜")
-    return _WEEKDAY_ALIASES.get(label, value.upper())
 
 
 def _clean_param(value: str | None, limit: int) -> str:
@@ -76,39 +55,24 @@ def _clean_param(value: str | None, limit: int) -> str:
     return (value or "").replace("\x00", "").strip()[:limit]
 
 
-REFERENCE_CACHE_SECONDS = 300
-
-
+@versioned_value
 def reference_lists() -> dict[str, list]:
     """Areas, categories, targets and features, as every search reads them.
 
-    They change rarely, so they are cached, under the data version that any
-    change to them moves on (portal/cache.py).
+    They change rarely: each process keeps them for the current data version,
+    which any change to them moves on (portal/cache.py).
     """
-    key = versioned_key("resources:reference-lists")
-    if key in _reference_memo:  # from the cache they would be unpickled on every search
-        return _reference_memo[key]
-    lists = cache.get(key)
-    if lists is None:
-        lists = {
-            "areas": [
-                {"pk": a.pk, "code": a.code, "label": a.label, "tier": a.tier}
-                for a in Area.objects.select_related("parent")
-                .only("code", "name", "tier", "parent__name")
-                .order_by("tier", "sort_order", "code")
-            ],
-            "categories": list(Category.objects.all()),
-            "targets": list(Target.objects.all()),
-            "features": list(Feature.objects.all()),
-        }
-        cache.set(key, lists, REFERENCE_CACHE_SECONDS)
-    _reference_memo.clear()
-    _reference_memo[key] = lists
-    return lists
-
-
-# This process's copy, for the current data version only.
-_reference_memo: dict[str, dict] = {}
+    return {
+        "areas": [
+            {"pk": a.pk, "code": a.code, "label": a.label, "tier": a.tier}
+            for a in Area.objects.select_related("parent")
+            .only("code", "name", "tier", "parent__name")
+            .order_by("tier", "sort_order", "code")
+        ],
+        "categories": list(Category.objects.all()),
+        "targets": list(Target.objects.all()),
+        "features": list(Feature.objects.all()),
+    }
 
 
 class Sort(StrEnum):
@@ -270,8 +234,8 @@ class SearchFilters:
         codes = []
         for value in wanted:
             value = (value or "").strip()
-            code = weekday_code(value)
-            if code in WEEKDAY_CODES:
+            code = weekdays.code_of(value)
+            if code in weekdays.CODES:
                 codes.append(code)
             elif value:
                 self.errors.append(_("曜日「%(value)s」は選べません。") % {"value": value[:20]})
@@ -396,10 +360,10 @@ class SearchFilters:
         for code in self.types:
             chips.append(Chip(str(type_labels[code]), without("type", code)))
         for raw in self.params.getlist("weekday"):
-            code = weekday_code(raw)
+            code = weekdays.code_of(raw)
             if code in self.weekdays:
                 chips.append(
-                    Chip(_("%(day)s曜") % {"day": WEEKDAY_LABELS[code]}, without("weekday", raw))
+                    Chip(_("%(day)s曜") % {"day": weekdays.LABELS[code]}, without("weekday", raw))
                 )
         for code in self.times:
             chips.append(Chip(str(TIME_CODES[code].label), without("time", code)))
@@ -502,7 +466,7 @@ def resource_search(*, fetched_by, filters: SearchFilters) -> QuerySet[Resource]
             )
         )
     if filters.weekdays:
-        mask = sum(weekday_bit(code) for code in filters.weekdays)
+        mask = sum(weekdays.bit(code) for code in filters.weekdays)
         resources = resources.annotate(day_hits=F("schedule_days").bitand(mask)).filter(
             day_hits__gt=0
         )

@@ -9,10 +9,11 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_cookie
 
+from portal import weekdays
 from portal.cache import cache_public_page
 from portal.models import Area
 from portal.roles import Reader
-from resources.models import WEEKDAYS, Resource
+from resources.models import Resource
 from resources.policy import resource_for_user, resources_visible_to
 from resources.presenter import ResourceView, resource_fields, row_fields, tier_of
 from resources.search import (
@@ -69,7 +70,11 @@ def _form_options(filters: SearchFilters) -> dict:
             boxes("category", categories, {c.code for c in filters.categories}, colors),
         ),
         (_("種類"), "", boxes("type", Resource.Type.choices, set(filters.types))),
-        (_("曜日"), " checkbox--compact", boxes("weekday", WEEKDAYS, set(filters.weekdays))),
+        (
+            _("曜日"),
+            " checkbox--compact",
+            boxes("weekday", weekdays.CHOICES, set(filters.weekdays)),
+        ),
         (
             _("時間帯・費用"),
             "",

@@ -17,10 +17,11 @@ from django.core.management import call_command
 from coordinators.models import Affiliation, Function, Kind, Source
 from coordinators.services import activity_log, coordinator_save
 from councils.models import Council, CouncilMember, Meeting
-from portal.geo import reset_locator
-from portal.models import Area, User
+from portal.cache import data_changed, forget_process_values
+from portal.models import AddressPoint, Area, User
 from portal.roles import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
-from resources.models import Category, Resource
+from resources.models import Category, Resource, ScheduleRule
+from resources.services import resource_create, schedule_rule_save
 
 PASSWORD = "test-pass-1234"
 
@@ -76,24 +77,40 @@ def _private_media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Each test starts without the process-wide caches a previous test filled."""
-    reset_locator()
+    """Each test starts without the caches a previous test filled (its rolled-back
+    writes leave the data version where it was)."""
+    forget_process_values()
     cache.clear()
     yield
-    reset_locator()
+    forget_process_values()
     cache.clear()
+
+
+def make_area(**fields) -> Area:
+    """An area, written as every writer of areas writes one (the admin, the area
+    import): with a move of the data version, so that the locator follows."""
+    area = Area.objects.create(**fields)
+    data_changed()
+    return area
+
+
+def make_address_point(**fields) -> AddressPoint:
+    """A 町丁, written as the 町丁 loader and the admin write one (the version moves)."""
+    point = AddressPoint.objects.create(**fields)
+    data_changed()
+    return point
 
 
 @pytest.fixture
 def kita(db) -> Area:
-    return Area.objects.create(
+    return make_area(
         tier=1, code="27127", name="北区", kana="きたく", boundary=square(135.48, 34.69, 0.04)
     )
 
 
 @pytest.fixture
 def kita1(kita) -> Area:
-    return Area.objects.create(
+    return make_area(
         tier=2,
         parent=kita,
         code="27127-1",
@@ -104,7 +121,7 @@ def kita1(kita) -> Area:
 
 @pytest.fixture
 def kita2(kita) -> Area:
-    return Area.objects.create(
+    return make_area(
         tier=2,
         parent=kita,
         code="27127-2",
@@ -115,14 +132,14 @@ def kita2(kita) -> Area:
 
 @pytest.fixture
 def minato(db) -> Area:
-    return Area.objects.create(
+    return make_area(
         tier=1, code="27107", name="港区", kana="みなとく", boundary=square(135.43, 34.65, 0.04)
     )
 
 
 @pytest.fixture
 def minato1(minato) -> Area:
-    return Area.objects.create(
+    return make_area(
         tier=2,
         parent=minato,
         code="27107-1",
@@ -181,12 +198,15 @@ def exercise(db) -> Category:
 
 
 def make_resource(**fields) -> Resource:
-    categories = fields.pop("categories", [])
+    """A resource written through the service, as the admin and the editors write one."""
     defaults = {"resource_type": Resource.Type.SALON, "status": Resource.Status.ACTIVE}
-    resource = Resource.objects.create(**{**defaults, **fields})
-    if categories:
-        resource.categories.set(categories)
-    return resource
+    return resource_create(**{**defaults, **fields})
+
+
+def add_schedule(**fields) -> ScheduleRule:
+    """A schedule rule of ``resource``, added through the service (the summary of the
+    resource's weekdays and times follows)."""
+    return schedule_rule_save(rule=ScheduleRule(**fields))
 
 
 @pytest.fixture
@@ -224,7 +244,6 @@ def minato_salon(minato1) -> Resource:
 def demo_city(db, django_db_blocker):
     """The whole demo municipality, for tests that need real wards and 町丁."""
     call_command("load_demo", verbosity=0)
-    reset_locator()
 
 
 # Coordinators, their activities and councils ----------------------------------

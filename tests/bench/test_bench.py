@@ -19,7 +19,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from bench import bench
+from bench import bench, database, search, throughput
+from bench.measure import Context
 from portal.models import Area
 from resources.models import Category, Resource
 
@@ -36,7 +37,7 @@ FIGURES = (
     "ratio_naive_cold",
 )
 
-# What wrk 4.1 printed with bench.WRK_SCRIPT against the S bench (two seconds).
+# What wrk 4.1 printed with throughput.WRK_SCRIPT against the S bench (two seconds).
 WRK_OUTPUT = """\
 Running 2s test @ http://127.0.0.1:40841
   1 threads and 8 connections
@@ -56,7 +57,7 @@ def throwaway_bench_database(monkeypatch, tmp_path):
     """The bench databases at throwaway names (a temp file, or a per-process
     PostgreSQL database), dropped afterwards."""
     made: list[dict] = []
-    configured = bench.bench_database_settings
+    configured = database.bench_database_settings
 
     def throwaway(base: dict, size: int) -> dict:
         settings = configured(base, size)
@@ -71,7 +72,7 @@ def throwaway_bench_database(monkeypatch, tmp_path):
     monkeypatch.setattr(bench, "bench_database_settings", throwaway)
     yield made
     for settings in made:
-        bench.drop_database(settings)
+        database.drop_database(settings)
 
 
 def run(*args: str) -> str:
@@ -94,7 +95,7 @@ def test_bench_reports_every_shape_and_the_map_from_its_own_database(throwaway_b
     [entry] = report["sizes"]
     assert (entry["size"], entry["label"], entry["reused"]) == (200, "S", False)
     assert entry["generation_seconds"] > 0
-    assert set(entry["shapes"]) == {shape.key for shape in bench.QUERY_SHAPES}
+    assert set(entry["shapes"]) == {shape.key for shape in search.QUERY_SHAPES}
     for key, shape in entry["shapes"].items():
         for figure in FIGURES:
             value = shape[figure]
@@ -137,7 +138,7 @@ def test_bench_reports_every_shape_and_the_map_from_its_own_database(throwaway_b
     table = run("--size", "200", "--repeat", "1", "--only", "shapes", "--only", "geojson")
 
     assert "reused" in table
-    for shape in bench.QUERY_SHAPES:
+    for shape in search.QUERY_SHAPES:
         assert shape.key in table
     assert "<=30" in table
     assert "温 warm" in table and "冷 cold" in table
@@ -164,7 +165,7 @@ def test_bench_measures_the_cp932_import_and_leaves_the_bench_data_alone(
 
 
 def test_the_wrk_figures_are_read_from_the_line_its_script_writes():
-    figures = bench.parse_wrk(WRK_OUTPUT.replace("\\\n", ""))
+    figures = throughput.parse_wrk(WRK_OUTPUT.replace("\\\n", ""))
 
     assert figures == {
         "requests": 1483,
@@ -177,9 +178,9 @@ def test_the_wrk_figures_are_read_from_the_line_its_script_writes():
         "p99_ms": 67.7,
         "max_ms": 107.8,
     }
-    script = bench.wrk_script(bench.search_paths())
+    script = throughput.wrk_script(throughput.search_paths())
     assert '"/resources/?q=%E4%BD%93%E6%93%8D"' in script
-    assert bench.WRK_MARKER in script
+    assert throughput.WRK_MARKER in script
 
 
 def test_non_200_answers_and_socket_errors_are_errors():
@@ -188,25 +189,25 @@ def test_non_200_answers_and_socket_errors_are_errors():
         '"read": 2, "write": 0, "timeout": 4, "p50_us": 1000, "p99_us": 2000, "max_us": 3000}'
     )
 
-    figures = bench.parse_wrk(line)
+    figures = throughput.parse_wrk(line)
 
     assert (figures["rps"], figures["non_200"], figures["errors"]) == (100.0, 3, 10)
-    [rps, errors] = bench.ThroughputSection().checks({"warm": figures}, context("S"))
+    [rps, errors] = throughput.ThroughputSection().checks({"warm": figures}, context("S"))
     assert rps.passed is False and errors.passed is False
 
 
 def test_wrk_output_without_the_figures_is_an_error():
     with pytest.raises(CommandError):
-        bench.parse_wrk("unable to connect to 127.0.0.1:1 Connection refused")
+        throughput.parse_wrk("unable to connect to 127.0.0.1:1 Connection refused")
 
 
-def context(label: str) -> bench.Context:
-    return bench.Context(size=200, label=label, repeat=1, vendor="sqlite", say=lambda m: None)
+def context(label: str) -> Context:
+    return Context(size=200, label=label, repeat=1, vendor="sqlite", say=lambda m: None)
 
 
 def test_throughput_is_skipped_with_a_message_without_wrk(monkeypatch):
-    monkeypatch.setattr(bench.shutil, "which", lambda name: None)
-    section = bench.ThroughputSection()
+    monkeypatch.setattr(throughput.shutil, "which", lambda name: None)
+    section = throughput.ThroughputSection()
 
     figures = section.run(context("S"))
 
@@ -218,7 +219,7 @@ def test_throughput_is_skipped_with_a_message_without_wrk(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("database", "url"),
+    ("configured", "url"),
     [
         (
             {"ENGINE": "django.db.backends.sqlite3", "NAME": "/tmp/b_bench_200.sqlite3"},
@@ -238,8 +239,8 @@ def test_throughput_is_skipped_with_a_message_without_wrk(monkeypatch):
         ),
     ],
 )
-def test_gunicorn_is_pointed_at_the_bench_database(database, url):
-    assert bench.database_url(database) == url
+def test_gunicorn_is_pointed_at_the_bench_database(configured, url):
+    assert database.database_url(configured) == url
 
 
 @pytest.mark.django_db

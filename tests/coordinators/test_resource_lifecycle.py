@@ -13,6 +13,7 @@ from coordinators.models import Function, Kind
 from coordinators.services import launch_origin_for, resource_launch_record
 from reports.tables import build_report
 from resources.models import Resource
+from resources.services import resource_update
 from tests.conftest import log, make_resource
 
 TODAY = timezone.localdate()
@@ -53,8 +54,7 @@ def test_a_supported_preparing_resource_becomes_new_with_its_date(
 
 
 def test_a_running_resource_that_was_extended_is_expanded(profiles, kita1, public_salon):
-    public_salon.status = Resource.Status.PREPARING
-    public_salon.save()
+    resource_update(resource=public_salon, status=Resource.Status.PREPARING)
     support(profiles, kita1, public_salon, TODAY - timedelta(days=20))
 
     assert launch_origin_for(public_salon) == Resource.Origin.EXPANDED
@@ -69,8 +69,7 @@ def test_a_resource_switched_to_active_elsewhere_takes_the_day_of_the_switch(
     profiles, kita1, preparing
 ):
     support(profiles, kita1, preparing, TODAY - timedelta(days=30))
-    preparing.status = Resource.Status.ACTIVE
-    preparing.save()  # e.g. in the admin
+    resource_update(resource=preparing, status=Resource.Status.ACTIVE)  # e.g. in the admin
 
     resource_launch_record(resource=preparing, recorded_by=None)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.models import AddressPoint
 from resources.models import Resource
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_address_point, make_resource
 from tests.e2e.axe import assert_accessible
 from tests.resources.import_files import csv_bytes, salon_rows, salon_workbook
 
@@ -21,7 +20,7 @@ def _private_media(settings, tmp_path):
 
 @pytest.fixture
 def ward(areas, city_staff):
-    AddressPoint.objects.create(
+    make_address_point(
         code="27127001001",
         city="大阪市",
         ward="北区",
@@ -30,7 +29,7 @@ def ward(areas, city_staff):
         lng=135.495,
         area=areas["kita1"],
     )
-    AddressPoint.objects.create(
+    make_address_point(
         code="27127002002",
         city="大阪市",
         ward="北区",
@@ -96,9 +95,7 @@ def test_a_file_with_a_problem_shows_where_and_offers_no_import(page: Page, live
 
 
 def test_city_staff_export_the_current_search_to_excel(page: Page, live_server, ward):
-    Resource.objects.create(
-        name="梅田ふれあいサロン", resource_type="salon", lat=34.70, lng=135.495
-    )
+    make_resource(name="梅田ふれあいサロン", resource_type="salon", lat=34.70, lng=135.495)
     log_in_as_city_staff(page, live_server)
     page.goto(live_server.url + "/staff/export/?q=%E3%82%B5%E3%83%AD%E3%83%B3")
     expect(page.locator("main")).to_contain_text("の 1件を書き出します")

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from portal.geo import reset_locator
 from portal.models import AddressPoint
-from resources.models import Category, Resource, ScheduleRule
-from tests.conftest import PASSWORD, make_resource
+from resources.models import Category, Resource
+from tests.conftest import PASSWORD, add_schedule, make_resource
 from tests.e2e.axe import assert_accessible
 
 
@@ -50,7 +50,7 @@ def city(areas, city_staff, care_manager):
         categories=[exercise],
         address="大阪市北区梅田1丁目3-1",
     )
-    ScheduleRule.objects.create(
+    add_schedule(
         resource=taiso, kind="weekly", weekdays="TU", opens_at=time(10), closes_at=time(11)
     )
     salon = make_resource(
@@ -62,7 +62,7 @@ def city(areas, city_staff, care_manager):
         fee_amount=100,
         address="大阪市北区梅田1丁目8-2",
     )
-    ScheduleRule.objects.create(
+    add_schedule(
         resource=salon,
         kind="monthly_nth",
         weekdays="WE",

@@ -14,9 +14,9 @@ from portal.geo import (
     reset_locator,
     walking_minutes,
 )
-from portal.models import AddressPoint, Area
+from portal.models import AddressPoint
 from portal.text import normalize_address
-from tests.conftest import square
+from tests.conftest import make_area, square
 
 
 def test_one_degree_of_latitude_is_about_111_km():
@@ -152,7 +152,7 @@ def test_the_locator_is_built_once_and_rebuilt_after_areas_change(kita):
     first = locator()
     assert locator() is first
 
-    Area.objects.create(tier=1, code="27107", name="港区", boundary=square(135.43, 34.65, 0.04))
+    make_area(tier=1, code="27107", name="港区", boundary=square(135.43, 34.65, 0.04))
 
     rebuilt = locator()
     assert rebuilt is not first

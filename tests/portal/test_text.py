@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from portal.text import katakana_to_hiragana, normalize, normalize_address
+from portal.text import (
+    address_key,
+    code_key,
+    header_key,
+    katakana_to_hiragana,
+    name_key,
+    normalize,
+    normalize_address,
+)
 
 # Half-width katakana (ｶﾞ, ﾊﾟ, ｰ …) keyed by the full-width katakana they stand for.
 HALF_WIDTH = {}
@@ -156,3 +165,32 @@ def test_normalize_folds_each_character_as_the_rule_says(text):
     folded = katakana_to_hiragana(unicodedata.normalize("NFKC", text).lower())
     expected = unicodedata.normalize("NFC", "".join(ch for ch in folded if _is_kept(ch)))
     assert normalize(text) == expected
+
+
+# Comparison keys ------------------------------------------------------------------
+
+
+def test_a_code_key_ignores_width_case_and_spaces_but_not_hyphens():
+    assert code_key("２７１２７－１") == code_key(" 27127-1 ") == "27127-1"
+    assert code_key("ab-1") == code_key("ＡＢ－１")
+    assert code_key("27127-1") != code_key("271271")
+
+
+def test_a_name_key_reads_kanji_ordinals_as_digits():
+    assert name_key("北区第一圏域") == name_key("北区 第1圏域") == name_key("北区　第１圏域")
+    assert name_key("ｻﾛﾝ") == name_key("サロン") == name_key("さろん")
+    assert name_key("北区第一圏域") != name_key("北区第二圏域")
+
+
+def test_a_header_key_ignores_nakaguro_slashes_and_spaces():
+    assert header_key("開始・終了") == header_key("開始/終了") == header_key("開始 終了")
+    assert header_key("ＵＲＬ") == header_key("url")
+    # A header keeps its kana as written: 名称 and めいしょう stay two headers.
+    assert header_key("名称") != header_key("めいしょう")
+
+
+@pytest.mark.parametrize(
+    "address", ["大阪市北区梅田1-2-3", "大阪市北区梅田１－２－３", "大阪市北区梅田一丁目2番3号"]
+)
+def test_an_address_key_reads_a_block_number_as_its_chome(address):
+    assert address_key(address).startswith(normalize_address("大阪市北区梅田1丁目"))

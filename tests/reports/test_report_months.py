@@ -1,4 +1,4 @@
-"""How the council report writes months, the way seed 000 does."""
+"""How the council report writes months, the way seed 000 does (portal/wareki.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from reports.tables import format_months, format_year_month
+from portal.wareki import format_months, format_year_month
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,11 @@ import re
 
 import pytest
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from resources.models import Resource
+from resources.models import Category, Resource
+from resources.services import resource_update
 
 AREAS_URL = "/admin/portal/area/"
 RESOURCES_URL = "/admin/resources/resource/"
@@ -31,6 +34,8 @@ def _as_post_value(value):
 def _form_fields(form, data: dict) -> None:
     for bound in form:
         value = bound.value()
+        if bound.field.show_hidden_initial:  # the value the page showed, as a hidden input
+            data[bound.html_initial_name] = _as_post_value(value)
         multiple = isinstance(
             bound.field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
         )
@@ -179,8 +184,7 @@ def test_an_admin_schedule_closing_before_it_opens_is_refused(client, city_staff
 
 
 def test_moving_the_pin_by_hand_makes_the_location_exact(client, city_staff, public_salon):
-    public_salon.location_source = Resource.LocationSource.ADDRESS_POINT
-    public_salon.save()
+    resource_update(resource=public_salon, location_source=Resource.LocationSource.ADDRESS_POINT)
     client.force_login(city_staff)
     data = form_data(client.get(change_url(public_salon)), lat="34.72", lng="135.51")
 
@@ -344,3 +348,129 @@ def test_people_without_admin_access_are_sent_to_log_in(client, request, role, p
 
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+# The save path: one write through the services
+
+
+def _schedules(*days: str) -> dict:
+    data = {"schedules-TOTAL_FORMS": str(len(days))}
+    for index, day in enumerate(days):
+        data |= {
+            f"schedules-{index}-kind": "weekly",
+            f"schedules-{index}-weekdays": [day],
+            f"schedules-{index}-opens_at": "10:00",
+            f"schedules-{index}-closes_at": "11:00",
+        }
+    return data
+
+
+def _version_moves(captured) -> int:
+    return sum(q["sql"].startswith('UPDATE "portal_dataversion"') for q in captured)
+
+
+def test_a_resource_added_with_categories_and_three_schedules_is_one_write(
+    client, city_staff, areas, django_assert_max_num_queries
+):
+    client.force_login(city_staff)
+    exercise, social = Category.objects.get(code="exercise"), Category.objects.get(code="social")
+    data = form_data(
+        client.get(f"{RESOURCES_URL}add/"),
+        name="梅田ふれあいサロン",
+        resource_type="salon",
+        lat="34.70",
+        lng="135.49",
+        categories=[str(exercise.pk), str(social.pk)],
+    ) | _schedules("MO", "WE", "FR")
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(f"{RESOURCES_URL}add/", data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert _version_moves(captured.captured_queries) == 1
+    added = Resource.objects.get(name="梅田ふれあいサロン")
+    assert added.area == areas["kita1"]
+    assert set(added.categories.all()) == {exercise, social}
+    assert added.schedule_text() == (
+        "毎週月曜 10:00〜11:00 / 毎週水曜 10:00〜11:00 / 毎週金曜 10:00〜11:00"
+    )
+    assert (added.history.count(), added.history.get().history_user) == (1, city_staff)
+
+
+def test_a_change_of_categories_and_schedules_is_one_write(client, city_staff, public_salon):
+    client.force_login(city_staff)
+    social = Category.objects.get(code="social")
+    data = form_data(
+        client.get(change_url(public_salon)),
+        name="梅田ふれあいサロン（改）",
+        categories=[str(social.pk)],
+    ) | _schedules("TU", "TH", "SA")
+    before = public_salon.history.count()
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(change_url(public_salon), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert _version_moves(captured.captured_queries) == 1
+    public_salon.refresh_from_db()
+    assert list(public_salon.categories.all()) == [social]
+    assert public_salon.schedule_text().startswith("毎週火曜 10:00〜11:00")
+    assert public_salon.schedule_days == 0b0101010  # TU, TH, SA: the search filters follow
+    assert public_salon.history.count() == before + 1
+
+
+def test_an_unchanged_form_writes_nothing(client, city_staff, public_salon):
+    client.force_login(city_staff)
+    data = form_data(client.get(change_url(public_salon)))
+    before = public_salon.history.count()
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(change_url(public_salon), data)
+
+    assert response.status_code == 302
+    assert _version_moves(captured.captured_queries) == 0
+    assert public_salon.history.count() == before
+
+
+def test_an_edit_writes_only_the_fields_the_person_changed(client, city_staff, public_salon):
+    client.force_login(city_staff)
+    page = client.get(change_url(public_salon))
+    # Meanwhile, someone else changes the internal notes.
+    resource_update(resource=Resource.objects.get(pk=public_salon.pk), internal_notes="鍵は交番")
+
+    client.post(change_url(public_salon), form_data(page, name="梅田ふれあいサロン（改）"))
+
+    public_salon.refresh_from_db()
+    assert public_salon.name == "梅田ふれあいサロン（改）"
+    assert public_salon.internal_notes == "鍵は交番"
+
+
+def test_deleting_in_the_admin_takes_the_resource_off_the_public_pages(
+    client, city_staff, public_salon
+):
+    assert "梅田ふれあいサロン" in client.get("/resources/").content.decode()  # now cached
+    client.force_login(city_staff)
+
+    client.post(f"{RESOURCES_URL}{public_salon.pk}/delete/", {"post": "yes"})
+
+    client.logout()
+    assert not Resource.objects.filter(pk=public_salon.pk).exists()
+    assert "梅田ふれあいサロン" not in client.get("/resources/").content.decode()
+
+
+def test_reverting_to_a_past_version_writes_it_back_once(client, city_staff, public_salon):
+    first = public_salon.history.earliest()
+    resource_update(resource=public_salon, name="梅田ふれあいサロン（改）", fee_amount=300)
+    client.force_login(city_staff)
+    url = f"{change_url(public_salon)[: -len('change/')]}history/{first.history_id}/"
+    data: dict = {}
+    _form_fields(client.get(url).context["adminform"].form, data)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert _version_moves(captured.captured_queries) == 1
+    public_salon.refresh_from_db()
+    assert (public_salon.name, public_salon.fee_amount) == ("梅田ふれあいサロン", None)
+    assert public_salon.history.first().history_user == city_staff

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from portal.models import AddressPoint, Area
+from portal.models import AddressPoint
 from resources.models import Resource
-from tests.conftest import make_resource, square
+from resources.services import resource_update
+from tests.conftest import make_address_point, make_area, make_resource, square
 
 ADDRESS_POINT = Resource.LocationSource.ADDRESS_POINT
 EXACT = Resource.LocationSource.EXACT
@@ -129,8 +130,7 @@ def test_a_locked_area_still_gets_coordinates_from_its_address(areas, umeda):
 def test_moving_a_resource_moves_its_area(areas, public_salon):
     assert public_salon.area == areas["kita1"]
 
-    public_salon.lat, public_salon.lng = 34.66, 135.44
-    public_salon.save()
+    resource_update(resource=public_salon, lat=34.66, lng=135.44)
 
     public_salon.refresh_from_db()
     assert public_salon.area == areas["minato1"]
@@ -140,8 +140,7 @@ def test_moving_a_resource_moves_its_area(areas, public_salon):
 def test_a_new_address_moves_a_point_that_came_from_the_old_address(areas, umeda, tenma):
     resource = make_resource(name="梅田ふれあいサロン", address="北区梅田1丁目2-3")
 
-    resource.address = "北区天満2丁目4-5"
-    resource.save()
+    resource_update(resource=resource, address="北区天満2丁目4-5")
 
     resource.refresh_from_db()
     assert (resource.lat, resource.lng) == (tenma.lat, tenma.lng)
@@ -153,8 +152,7 @@ def test_a_new_address_keeps_a_point_entered_by_hand(areas, umeda, tenma):
         name="梅田ふれあいサロン", address="北区梅田1丁目", lat=34.701, lng=135.491
     )
 
-    resource.address = "北区天満2丁目4-5"
-    resource.save()
+    resource_update(resource=resource, address="北区天満2丁目4-5")
 
     resource.refresh_from_db()
     assert (resource.lat, resource.lng) == (34.701, 135.491)
@@ -177,9 +175,7 @@ def test_a_resource_with_neither_address_nor_point_has_no_area(areas):
 
 def test_an_area_added_after_the_locator_was_built_is_used(kita):
     make_resource(name="先に登録", lat=34.70, lng=135.49)
-    minato = Area.objects.create(
-        tier=1, code="27107", name="港区", boundary=square(135.43, 34.65, 0.04)
-    )
+    minato = make_area(tier=1, code="27107", name="港区", boundary=square(135.43, 34.65, 0.04))
 
     resource = make_resource(name="築港の体操", lat=34.66, lng=135.44)
 
@@ -188,7 +184,7 @@ def test_an_area_added_after_the_locator_was_built_is_used(kita):
 
 def test_an_address_point_added_later_is_used(areas):
     make_resource(name="先に登録", lat=34.70, lng=135.49)
-    AddressPoint.objects.create(
+    make_address_point(
         code="27107003",
         city="大阪市",
         ward="港区",

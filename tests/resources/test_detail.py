@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from resources.models import ScheduleRule
+from resources.services import resource_update
+from tests.conftest import add_schedule
 
 STAFF_ONLY_VALUES = ("山田 花子", "090-1111-2222", "鍵は管理人室")
 
@@ -45,8 +46,7 @@ def test_a_missing_resource_is_404_like_a_staff_only_one(client, db):
 def test_anonymous_sees_a_public_resource_without_its_staff_only_fields(
     client, public_salon, kita_coordinator
 ):
-    public_salon.supporting_coordinator = kita_coordinator
-    public_salon.save()
+    resource_update(resource=public_salon, supporting_coordinator=kita_coordinator)
 
     response = detail(client, public_salon)
 
@@ -60,8 +60,7 @@ def test_anonymous_sees_a_public_resource_without_its_staff_only_fields(
 def test_a_care_manager_sees_the_related_fields_of_a_public_resource_but_no_internal_notes(
     client, care_manager, public_salon, kita_coordinator
 ):
-    public_salon.supporting_coordinator = kita_coordinator
-    public_salon.save()
+    resource_update(resource=public_salon, supporting_coordinator=kita_coordinator)
     client.force_login(care_manager)
 
     html = detail(client, public_salon).content.decode()
@@ -99,7 +98,7 @@ def test_a_logged_in_user_without_a_role_sees_what_anonymous_sees(
 
 
 def test_the_detail_page_says_when_it_meets(client, public_salon):
-    ScheduleRule.objects.create(
+    add_schedule(
         resource=public_salon, kind="weekly", weekdays="TU", opens_at="10:00", closes_at="11:30"
     )
 
@@ -107,8 +106,8 @@ def test_the_detail_page_says_when_it_meets(client, public_salon):
 
 
 def test_the_detail_page_shows_the_public_phone_as_a_link(client, public_salon):
-    public_salon.contact_name = "梅田地域活動協議会"
-    public_salon.contact_phone = "06-1234-5678"
-    public_salon.save()
+    resource_update(
+        resource=public_salon, contact_name="梅田地域活動協議会", contact_phone="06-1234-5678"
+    )
 
     assert 'href="tel:06-1234-5678"' in detail(client, public_salon).content.decode()

@@ -19,9 +19,9 @@ from portal.models import AddressPoint
 from portal.roles import Reader
 from resources import exporting
 from resources.importing import resources_import
-from resources.models import Category, Feature, Resource, ScheduleRule, Target
+from resources.models import Category, Feature, Resource, Target
 from resources.presenter import resource_fields
-from tests.conftest import make_resource, make_user
+from tests.conftest import add_schedule, make_resource, make_user
 
 EXPORT_URL = "/staff/export/"
 History = Resource.history.model
@@ -72,7 +72,7 @@ def registry(areas, city_staff, kita_coordinator):
     )
     salon.targets.set([Target.objects.get(code="age65")])
     salon.features.set([Feature.objects.get(code="no_booking")])
-    ScheduleRule.objects.create(
+    add_schedule(
         resource=salon,
         kind="monthly_nth",
         weekdays="WE",
@@ -80,9 +80,7 @@ def registry(areas, city_staff, kita_coordinator):
         opens_at=clock(13, 30),
         closes_at=clock(15),
     )
-    ScheduleRule.objects.create(
-        resource=salon, kind="monthly_date", day_of_month=15, note="土日祝の場合は翌平日"
-    )
+    add_schedule(resource=salon, kind="monthly_date", day_of_month=15, note="土日祝の場合は翌平日")
     exercise_class = make_resource(
         code="R-TAISO",
         name='=HYPERLINK("http://evil.example")',
@@ -94,12 +92,8 @@ def registry(areas, city_staff, kita_coordinator):
         description="-2 kg の おもり",
         status=Resource.Status.PAUSED,
     )
-    ScheduleRule.objects.create(
-        resource=exercise_class, kind="weekly", weekdays="TU,FR", opens_at=clock(10)
-    )
-    ScheduleRule.objects.create(
-        resource=exercise_class, kind="irregular", note="夏は休み（7・8月）"
-    )
+    add_schedule(resource=exercise_class, kind="weekly", weekdays="TU,FR", opens_at=clock(10))
+    add_schedule(resource=exercise_class, kind="irregular", note="夏は休み（7・8月）")
     make_resource(
         code="R-STAFF",
         name="準備中の認知症カフェ",

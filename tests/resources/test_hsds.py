@@ -12,8 +12,8 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
 from resources import hsds
-from resources.models import Category, Resource, ScheduleRule, Target
-from tests.conftest import make_resource
+from resources.models import Category, Resource, Target
+from tests.conftest import add_schedule, make_resource
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "fixtures" / "hsds" / "schema"
 SERVICE = json.loads((SCHEMAS / "compiled" / "service_with_definitions.json").read_text())
@@ -54,7 +54,7 @@ def services(areas):
         internal_notes="鍵は管理人室",
     )
     salon.targets.set([Target.objects.get(code="age65")])
-    ScheduleRule.objects.create(
+    add_schedule(
         resource=salon,
         kind="monthly_nth",
         weekdays="WE",
@@ -62,11 +62,11 @@ def services(areas):
         opens_at=clock(13, 30),
         closes_at=clock(15),
     )
-    ScheduleRule.objects.create(
+    add_schedule(
         resource=salon, kind="weekly", weekdays="TU,FR", opens_at=clock(10), closes_at=clock(11, 30)
     )
-    ScheduleRule.objects.create(resource=salon, kind="monthly_date", day_of_month=15)
-    ScheduleRule.objects.create(resource=salon, kind="irregular", note="夏は休み")
+    add_schedule(resource=salon, kind="monthly_date", day_of_month=15)
+    add_schedule(resource=salon, kind="irregular", note="夏は休み")
     free = make_resource(
         code="R-2", name="築港いきいき百歳体操", fee_free=True, status=Resource.Status.PAUSED
     )

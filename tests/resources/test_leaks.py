@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from resources.models import Resource
+from resources.services import resource_update
 from tests.conftest import make_resource
 from tests.resources.search_pages import listed_names, result_count, text
 
@@ -31,12 +32,14 @@ def secrets(public_salon, staff_only_cafe, kita_coordinator, city_staff) -> dict
     kita_coordinator.save()
     city_staff.display_name = "確認 太郎"
     city_staff.save()
-    public_salon.supporting_coordinator = kita_coordinator
-    public_salon.verified_by = city_staff
-    public_salon.save()
-    staff_only_cafe.private_phone = "06-9999-0000"
-    staff_only_cafe.internal_notes = "開設は来年4月の予定"
-    staff_only_cafe.save()
+    resource_update(
+        resource=public_salon, supporting_coordinator=kita_coordinator, verified_by=city_staff
+    )
+    resource_update(
+        resource=staff_only_cafe,
+        private_phone="06-9999-0000",
+        internal_notes="開設は来年4月の予定",
+    )
     return {"public": public_salon, "staff": staff_only_cafe}
 
 

@@ -7,8 +7,8 @@ from datetime import time
 import pytest
 
 from portal.models import Area
-from resources.models import Category, Resource, ScheduleRule
-from tests.conftest import make_resource
+from resources.models import Category, Resource
+from tests.conftest import add_schedule, make_resource
 from tests.resources.search_pages import all_listed_ids, text
 
 
@@ -81,7 +81,7 @@ def thirty(areas) -> None:
             fee_free=i % 3 == 1,
             categories=[exercise if i % 3 else social],
         )
-        ScheduleRule.objects.create(
+        add_schedule(
             resource=resource, kind="weekly", weekdays="MO" if i % 2 else "TH", opens_at=time(10)
         )
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError
 
 from portal.text import normalize
 from resources.models import Resource
+from resources.services import resource_update
 from tests.conftest import make_resource
 
 
@@ -61,7 +62,9 @@ def test_a_point_in_osaka_is_valid(db):
 
 def test_the_database_refuses_a_latitude_out_of_range_even_without_validation(db):
     with pytest.raises(IntegrityError):
-        make_resource(name="範囲外", lat=100, lng=135.49)
+        Resource.objects.create(
+            name="範囲外", resource_type=Resource.Type.SALON, lat=100, lng=135.49
+        )
 
 
 def test_a_free_resource_cannot_have_a_fee(db):
@@ -117,8 +120,7 @@ def test_search_text_is_normalised_on_save(db):
 def test_search_text_follows_a_renamed_resource(db):
     resource = make_resource(name="梅田ふれあいサロン")
 
-    resource.name = "梅田いきいき体操"
-    resource.save()
+    resource_update(resource=resource, name="梅田いきいき体操")
 
     resource.refresh_from_db()
     assert "いきいき体操" in resource.search_text
@@ -129,8 +131,7 @@ def test_a_change_is_recorded_in_the_history(db):
     resource = make_resource(name="梅田ふれあいサロン")
     before = resource.history.count()
 
-    resource.name = "梅田ふれあいサロン（新）"
-    resource.save()
+    resource_update(resource=resource, name="梅田ふれあいサロン（新）")
 
     assert resource.history.count() == before + 1
     latest, previous = resource.history.all()[:2]
@@ -141,8 +142,7 @@ def test_a_change_is_recorded_in_the_history(db):
 def test_the_history_shows_only_the_field_that_was_changed(db):
     resource = make_resource(name="梅田ふれあいサロン")
 
-    resource.name = "梅田ふれあいサロン（新）"
-    resource.save()
+    resource_update(resource=resource, name="梅田ふれあいサロン（新）")
 
     latest, previous = resource.history.all()[:2]
     assert latest.diff_against(previous).changed_fields == ["name"]

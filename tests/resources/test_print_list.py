@@ -10,10 +10,10 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from portal.wareki import format_both
-from resources.models import Category, Resource, ScheduleRule
+from resources.models import Category, Resource
 from resources.printing import list_document
 from resources.search import SearchFilters, reference_lists, resource_search
-from tests.conftest import make_resource
+from tests.conftest import add_schedule, make_resource
 from tests.resources.test_print_pdf import (
     assert_in_order,
     assert_japanese_font_embedded,
@@ -44,7 +44,7 @@ def kita_list(areas, exercise, public_salon, staff_only_cafe):
         contact_name="北区社会福祉協議会",
         contact_phone="06-0000-1111",
     )
-    ScheduleRule.objects.create(
+    add_schedule(
         resource=taiso, kind="weekly", weekdays="TU", opens_at=time(10), closes_at=time(11, 30)
     )
     make_resource(

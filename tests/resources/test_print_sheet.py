@@ -7,8 +7,8 @@ from datetime import date, time
 import pytest
 
 from portal.wareki import format_both
-from resources.models import ScheduleRule
-from tests.conftest import make_resource
+from resources.services import resource_update
+from tests.conftest import add_schedule, make_resource
 from tests.resources.test_print_pdf import (
     assert_japanese_font_embedded,
     colour_pixels,
@@ -22,19 +22,19 @@ from tests.resources.test_print_pdf import (
 
 @pytest.fixture
 def salon(public_salon):
-    public_salon.description = (
-        "どなたでも参加できるサロンです。お茶を飲みながらおしゃべりしましょう。"
+    resource_update(
+        resource=public_salon,
+        description="どなたでも参加できるサロンです。お茶を飲みながらおしゃべりしましょう。",
+        venue="梅田会館 2階",
+        address="大阪市北区梅田1丁目3-1",
+        access="地下鉄梅田駅から徒歩5分",
+        fee_amount=100,
+        fee_note="お茶代",
+        contact_name="梅田地域活動協議会",
+        contact_phone="06-0000-2222",
+        verified_on=date(2025, 9, 11),
     )
-    public_salon.venue = "梅田会館 2階"
-    public_salon.address = "大阪市北区梅田1丁目3-1"
-    public_salon.access = "地下鉄梅田駅から徒歩5分"
-    public_salon.fee_amount = 100
-    public_salon.fee_note = "お茶代"
-    public_salon.contact_name = "梅田地域活動協議会"
-    public_salon.contact_phone = "06-0000-2222"
-    public_salon.verified_on = date(2025, 9, 11)
-    public_salon.save()
-    ScheduleRule.objects.create(
+    add_schedule(
         resource=public_salon,
         kind="monthly_nth",
         weekdays="WE",

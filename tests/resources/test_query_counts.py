@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import time
 
+from portal.geo import locator
 from resources.models import Category, Feature, Resource, ScheduleRule, Target
 from resources.search import reference_lists
-from tests.conftest import make_resource
+from resources.services import resource_create, resource_update
+from tests.conftest import add_schedule, make_resource
 from tests.resources.search_pages import listed_names, text
 
 # The data version, the area look-up, the matching ids (the count), the page, and the
@@ -55,7 +57,7 @@ def add_resources(count: int) -> list[Resource]:
         )
         resource.targets.set([age65])
         resource.features.set([pickup])
-        ScheduleRule.objects.create(
+        add_schedule(
             resource=resource,
             kind="weekly",
             weekdays="MO,TH",
@@ -110,3 +112,86 @@ def test_the_detail_page_costs_the_same_queries_with_30_or_60_neighbours(
         assert response.status_code == 200
         assert text(response).count('</a> <span class="muted">') == 5  # the nearby list
         add_resources(30)
+
+
+# Writes: one resource with its categories and three schedules -------------------------
+#
+# Inside the savepoint: the data version (for the locator), the insert, its code, the
+# categories, the three schedules (one insert), the history entry and its categories,
+# the one move of the data version.
+CREATE_QUERIES = 8
+# The lock (the row read again), its schedules, the data version, the row's update, its
+# categories read, the removed one deleted, the removed schedules deleted, the new ones
+# inserted, the history entry and its categories, the one move of the data version.
+UPDATE_QUERIES = 11
+
+
+def _three_schedules() -> list[ScheduleRule]:
+    return [
+        ScheduleRule(kind="weekly", weekdays=day, opens_at=time(10), closes_at=time(11))
+        for day in ("MO", "WE", "FR")
+    ]
+
+
+def _version_moves(captured) -> int:
+    return sum(
+        query["sql"].startswith('UPDATE "portal_dataversion"')
+        for query in captured.captured_queries
+    )
+
+
+def test_a_resource_with_categories_and_three_schedules_is_one_write(
+    kita1, django_assert_num_queries
+):
+    exercise, social = Category.objects.get(code="exercise"), Category.objects.get(code="social")
+    locator()  # as kept since the last change
+
+    with django_assert_num_queries(CREATE_QUERIES + 2) as captured:  # + SAVEPOINT, RELEASE
+        resource = resource_create(
+            name="梅田ふれあいサロン",
+            resource_type=Resource.Type.SALON,
+            lat=34.70,
+            lng=135.49,
+            categories=[exercise, social],
+            schedules=_three_schedules(),
+        )
+
+    assert _version_moves(captured) == 1
+    resource.refresh_from_db()
+    assert (
+        resource.schedule_text()
+        == "毎週月曜 10:00〜11:00 / 毎週水曜 10:00〜11:00 / 毎週金曜 10:00〜11:00"
+    )
+    assert resource.area == kita1 and resource.code == f"R{resource.pk:06d}"
+    assert list(resource.categories.order_by("code")) == [exercise, social]
+    assert resource.history.count() == 1
+
+
+def test_changing_a_resource_its_categories_and_schedules_is_one_write(
+    kita1, django_assert_num_queries
+):
+    exercise, social = Category.objects.get(code="exercise"), Category.objects.get(code="social")
+    resource = resource_create(
+        name="梅田ふれあいサロン",
+        resource_type=Resource.Type.SALON,
+        lat=34.70,
+        lng=135.49,
+        categories=[exercise, social],
+        schedules=_three_schedules(),
+    )
+    locator()
+
+    with django_assert_num_queries(UPDATE_QUERIES + 2) as captured:
+        resource_update(
+            resource=resource,
+            name="梅田いきいきサロン",
+            categories=[social],
+            schedules=[ScheduleRule(kind="weekly", weekdays="SA", opens_at=time(13))],
+        )
+
+    assert _version_moves(captured) == 1
+    resource.refresh_from_db()
+    assert resource.name == "梅田いきいきサロン" and "いきいき" in resource.search_text
+    assert list(resource.categories.all()) == [social]
+    assert resource.schedule_text() == "毎週土曜 13:00〜"
+    assert resource.history.count() == 2

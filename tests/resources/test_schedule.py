@@ -7,7 +7,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from portal import weekdays
 from resources.models import ScheduleRule
+from resources.services import schedule_rule_delete, schedule_rule_save
+from tests.conftest import add_schedule
 
 
 def rule(**fields) -> ScheduleRule:
@@ -112,7 +115,7 @@ def test_a_day_of_month_rule_needs_the_day():
 
 
 def test_saving_puts_weekdays_in_calendar_order(public_salon):
-    saved = ScheduleRule.objects.create(resource=public_salon, kind="weekly", weekdays="FR,MO,WE")
+    saved = add_schedule(resource=public_salon, kind="weekly", weekdays="FR,MO,WE")
 
     saved.refresh_from_db()
     assert saved.weekdays == "MO,WE,FR"
@@ -122,6 +125,32 @@ def test_saving_puts_weekdays_in_calendar_order(public_salon):
 def test_a_resource_lists_all_its_schedules(public_salon):
     for order, schedule in enumerate((every_tuesday_morning(), first_and_third_wednesday())):
         schedule.resource, schedule.sort_order = public_salon, order
-        schedule.save()
+        schedule_rule_save(rule=schedule)
 
     assert public_salon.schedule_text() == "毎週火曜 10:00〜11:30 / 第1・3水曜 13:30〜15:00"
+
+
+def test_a_rule_added_or_removed_updates_the_weekdays_the_search_filters_read(public_salon):
+    added = add_schedule(resource=public_salon, kind="weekly", weekdays="TU,FR")
+
+    assert public_salon.schedule_days == weekday_bits("TU", "FR")
+    public_salon.refresh_from_db()
+    assert public_salon.schedule_days == weekday_bits("TU", "FR")
+
+    schedule_rule_delete(rule=added)
+
+    public_salon.refresh_from_db()
+    assert (public_salon.schedule_days, public_salon.schedule_text()) == (0, "")
+
+
+def test_an_invalid_rule_is_refused_in_japanese_and_nothing_is_written(public_salon):
+    with pytest.raises(ValidationError) as refused:
+        add_schedule(resource=public_salon, kind="weekly", opens_at="11:30", closes_at="10:00")
+
+    messages = " ".join(refused.value.message_dict["schedules"])
+    assert "曜日を選んでください" in messages and "終了時刻は開始時刻より後に" in messages
+    assert not public_salon.schedules.exists()
+
+
+def weekday_bits(*codes: str) -> int:
+    return sum(weekdays.bit(code) for code in codes)

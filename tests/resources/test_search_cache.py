@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from resources.models import Category, ScheduleRule
-from tests.conftest import make_resource
+from resources.models import Category
+from resources.services import resource_delete, resource_update
+from tests.conftest import add_schedule, make_resource
 from tests.resources.import_files import csv_bytes
 from tests.resources.search_pages import listed_names, text
 
@@ -36,8 +37,7 @@ def test_the_map_data_is_served_again_too(client, public_salon, django_assert_nu
 
 
 def _rename(resource):
-    resource.name = "梅田こもれびサロン"
-    resource.save()
+    resource_update(resource=resource, name="梅田こもれびサロン")
 
 
 @pytest.mark.parametrize(
@@ -50,15 +50,17 @@ def _rename(resource):
             id="new",
         ),
         pytest.param(_rename, "梅田こもれびサロン", "梅田ふれあいサロン", id="renamed"),
-        pytest.param(lambda r: r.delete(), None, "梅田ふれあいサロン", id="deleted"),
         pytest.param(
-            lambda r: ScheduleRule.objects.create(resource=r, kind="weekly", weekdays="TU"),
+            lambda r: resource_delete(resource=r), None, "梅田ふれあいサロン", id="deleted"
+        ),
+        pytest.param(
+            lambda r: add_schedule(resource=r, kind="weekly", weekdays="TU"),
             "毎週火曜",
             None,
             id="schedule",
         ),
         pytest.param(
-            lambda r: r.categories.set([Category.objects.get(code="social")]),
+            lambda r: resource_update(resource=r, categories=[Category.objects.get(code="social")]),
             "交流</span>",  # the tag on the result
             None,
             id="categories",
@@ -198,22 +200,25 @@ def test_the_version_moves_with_the_change_and_only_with_it(public_salon):
 
     before = data_version()
     with suppress(RuntimeError), transaction.atomic():
-        public_salon.name = "梅田こもれびサロン"
-        public_salon.save()
+        resource_update(resource=public_salon, name="梅田こもれびサロン")
         assert data_version() != before  # inside the change's own transaction
         raise RuntimeError("rolled back")
 
     assert data_version() == before  # the change was rolled back, and so was the version
 
 
-def test_a_new_town_block_moves_the_version_for_nearby_searches(public_salon, kita1):
+def test_a_new_town_block_moves_the_version_for_nearby_searches(public_salon, kita1, tmp_path):
+    from portal.address_points import load_address_points
     from portal.cache import data_version
-    from portal.models import AddressPoint
 
     before = data_version()
-    AddressPoint.objects.create(
-        code="27127099001", city="大阪市", ward="北区", name="新町1丁目", lat=34.7, lng=135.49
+    table = tmp_path / "chome.csv"
+    table.write_text(
+        "大字町丁目コード,大字町丁目名,緯度,経度,市区町村名\n"
+        "27127099001,新町一丁目,34.7,135.49,大阪市北区\n",
+        encoding="utf-8",
     )
+    load_address_points(table)
 
     assert data_version() != before
 

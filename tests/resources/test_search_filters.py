@@ -9,7 +9,7 @@ import pytest
 from portal.geo import reset_locator
 from portal.models import AddressPoint
 from resources.models import Category, Feature, Resource, ScheduleRule, Target
-from tests.conftest import make_resource
+from tests.conftest import add_schedule, make_resource
 from tests.resources.search_pages import chips, errors, listed_names, text
 
 # Places inside the conftest areas: 北区 第1圏域, 北区 第2圏域, 港区 第1圏域.
@@ -30,7 +30,7 @@ def category(code: str) -> Category:
 
 
 def rule(resource: Resource, kind: str, **fields) -> ScheduleRule:
-    return ScheduleRule.objects.create(resource=resource, kind=kind, **fields)
+    return add_schedule(resource=resource, kind=kind, **fields)
 
 
 # Area -----------------------------------------------------------------------

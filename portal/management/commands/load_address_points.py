@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal.address_points import load_address_points
-from portal.geo import locator, reset_locator
+from portal.cache import data_changed
+from portal.geo import locator
 from portal.models import AddressPoint, Area
 
 
@@ -32,7 +33,6 @@ class Command(BaseCommand):
                 if dry_run:
                     raise _DryRun
         except _DryRun:
-            reset_locator()
             self.stdout.write(
                 f"確認のみ（書き込んでいません）: 町丁 {count} 件、区域の決まらない町丁 {missing} 件"
             )
@@ -52,11 +52,10 @@ class Command(BaseCommand):
         points = list(AddressPoint.objects.filter(area=None))
         if not points:
             return 0
-        reset_locator()
-        index = locator()
+        index = locator()  # the areas as of this load (it moved the data version)
         for point in points:
             point.area_id = index.area_containing(point.lat, point.lng)
         placed = [p for p in points if p.area_id]
         AddressPoint.objects.bulk_update(placed, ["area"], batch_size=500)
-        reset_locator()
+        data_changed()
         return len(placed)
