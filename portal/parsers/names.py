@@ -5,38 +5,25 @@ Part of ``portal.parsers`` (read the package's docstring); import from there.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 from django.conf import settings
 from django.utils import translation
 
-from portal.parsers.cells import ParseError, nfkc, text
-from portal.text import normalize
+from portal import text as keys
+from portal.parsers.cells import ParseError, text
 
 # Names with synonyms ----------------------------------------------------------
 
 
 def code_key(value: object) -> str:
-    """The form codes are compared in: NFKC, no spaces, lower case (27127-1 ≠ 271271)."""
-    return re.sub(r"\s+", "", nfkc(value)).lower()
+    """``portal.text.code_key`` of any cell (a number such as 27127.0 as its text)."""
+    return keys.code_key(value if type(value) is str else text(value))
 
 
 def name_key(value: object) -> str:
-    return _name_key(value) if type(value) is str else _name_key(text(value))
-
-
-@lru_cache(maxsize=65536)
-def _name_key(value: str) -> str:
-    """The form names are compared in: normalised, 第一 → 第1, 大阪市 prefix kept."""
-    cleaned = text(value)
-    cleaned = re.sub(
-        r"第([一二三四五六七八九十])",
-        lambda m: "第" + str("一二三四五六七八九十".index(m.group(1)) + 1),
-        cleaned,
-    )
-    return normalize(cleaned)
+    """``portal.text.name_key`` of any cell: the form names and headers are compared in."""
+    return keys.name_key(value if type(value) is str else text(value))
 
 
 class Lookup:

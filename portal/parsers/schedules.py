@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from datetime import time as clock
 
+from portal import weekdays as vocabulary
 from portal.parsers.cells import ParseError, a_date, text
 
-WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_DAY_CHARS = "月火水木金土日"
-_DAY_OF_CHAR = dict(zip(_DAY_CHARS, WEEKDAY_CODES, strict=True))
-_DAY_LABEL = dict(zip(WEEKDAY_CODES, _DAY_CHARS, strict=True))
+# The kernel's one weekday vocabulary (portal/weekdays.py).
+WEEKDAY_CODES = vocabulary.CODES
+_DAY_CHARS = vocabulary.CHARS
+_DAY_OF_CHAR = vocabulary.CODE_OF_CHAR
+_DAY_LABEL = vocabulary.CHAR_OF
 
 # Schedules ------------------------------------------------------------------
 
@@ -39,7 +41,7 @@ class Rule:
         """What makes two rules the same (the note compared in NFKC: （ = ( )."""
         return (
             self.kind,
-            ",".join(c for c in WEEKDAY_CODES if c in self.weekdays),
+            vocabulary.joined(self.weekdays),
             ",".join(str(n) for n in self.weeks),
             self.day,
             self.opens_at,
@@ -50,7 +52,7 @@ class Rule:
     def model_fields(self) -> dict:
         return {
             "kind": self.kind,
-            "weekdays": ",".join(c for c in WEEKDAY_CODES if c in self.weekdays),
+            "weekdays": vocabulary.joined(self.weekdays),
             "weeks_of_month": ",".join(str(n) for n in self.weeks),
             "day_of_month": self.day,
             "opens_at": self.opens_at,
@@ -389,5 +391,4 @@ def _one_month(ym: str, rest: str, raw: str) -> Rule:
 
 def weekdays_text(codes: Iterable[str]) -> str:
     """MO,WE,FR → 月水金 (the 利用可能曜日 of the open data standard)."""
-    wanted = set(codes)
-    return "".join(_DAY_LABEL[c] for c in WEEKDAY_CODES if c in wanted)
+    return "".join(_DAY_LABEL[c] for c in vocabulary.ordered(codes))
