@@ -1,10 +1,10 @@
 """Importing past coordinator activity from spreadsheets (issue 6, item 6).
 
-``manage.py import_activities`` and the staff import page call
-``activities_import``. The file is read by the resource importer
-(``resources.importing.read_table``: CSV in UTF-8 or cp932, XLSX, size and
-zip-bomb checks, formulas never evaluated); this module finds the header row
-among title rows, reads each row with ``portal.parsers`` (和暦, full-width
+``manage.py import_activities`` and the staff import page (the sheet engine's
+shared pages, kind ``activities``) call ``activities_import``. The file is read
+and laid out by ``portal.sheets`` (CSV in UTF-8 or cp932, XLSX, size and
+zip-bomb checks, formulas never evaluated, the header row found among title
+rows); this module reads each row with ``portal.parsers`` (和暦, full-width
 digits) and records it through ``coordinators.services.activity_log`` with
 ``check_area=False``.
 
@@ -18,23 +18,16 @@ Guarantees, as for ``import_resources``:
   hash of the row's content (the same row imported again is "unchanged"; rows
   identical inside one file are told apart by their order).
 - An unknown 所属 is created, and named in the warnings of the preview.
-
-The small sheet helpers here (columns with synonyms, header detection) are
-shared with ``councils.importing``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from coordinators.models import (
     COUNT_MAX,
@@ -49,201 +42,25 @@ from coordinators.models import (
 )
 from coordinators.services import activity_log
 from portal import parsers
-from portal.models import Area
-from portal.parsers import ParseError
-from resources.importing import (
-    HEADER_SCAN_ROWS,
-    MB,
-    ImportFileError,
-    ImportResult,
+from portal.parsers import ParseError, blank_dash
+from portal.sheets import (
+    Columns,
+    DoneLink,
     Problem,
+    RowErrors,
     RowOutcome,
-    cell_text,
-    is_blank_row,
-    max_upload_bytes,
-    read_table,
+    Sheet,
+    SheetColumn,
+    SheetKind,
+    SheetResult,
+    SheetRow,
+    SheetRun,
+    area_lookup,
+    sheet_import,
+    sheet_import_path,
+    short_hash,
+    validation_problems,
 )
-
-# Sheet helpers (shared with councils.importing) ---------------------------------
-
-
-@dataclass(frozen=True)
-class SheetColumn:
-    key: str
-    header: str
-    synonyms: tuple[str, ...] = ()
-    help: str = ""
-
-
-@dataclass
-class SheetRow:
-    number: int
-    values: dict[str, object]
-
-    def raw(self, key: str) -> object:
-        return self.values.get(key)
-
-    def text(self, key: str, *, multiline: bool = False) -> str:
-        value = self.values.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, (date, datetime)):
-            return value.isoformat()
-        return parsers.text(value, multiline=multiline)
-
-    def has(self, key: str) -> bool:
-        return key in self.values
-
-
-_DASHES = {"-", "－", "ー", "―", "‐", "—"}
-
-
-def blank_dash(value: str) -> str:
-    """「-」 in a cell means nothing was written there."""
-    return "" if value.strip() in _DASHES else value
-
-
-def header_key(value: object) -> str:
-    return re.sub(r"[\s・/／]+", "", parsers.nfkc(value)).lower()
-
-
-def read_sheet(
-    data: bytes,
-    filename: str,
-    columns: Iterable[SheetColumn],
-    *,
-    anchor: str,
-    result: ImportResult,
-) -> list[SheetRow]:
-    """The rows under the header row, as {column key: cell}; raises ImportFileError.
-
-    The header row is the first of the top rows with two or more known headers,
-    one of them the ``anchor`` column's; the rows above it are title rows.
-    """
-    columns = list(columns)
-    table = read_table(data, filename)
-    result.kind, result.encoding, result.sheet = table.kind, table.encoding, table.sheet
-    result.warnings.extend(table.notes)
-    by_header: dict[str, SheetColumn] = {}
-    for column in columns:
-        for name in (column.header, *column.synonyms):
-            by_header.setdefault(header_key(name), column)
-    header_at = None
-    for position, (_number, cells) in enumerate(table.rows[:HEADER_SCAN_ROWS]):
-        keys = [
-            by_header[header_key(c)].key
-            for c in cells
-            if isinstance(c, str) and header_key(c) in by_header
-        ]
-        if len(set(keys)) >= 2 and anchor in keys:
-            header_at = position
-            break
-    if header_at is None:
-        anchor_header = next(c.header for c in columns if c.key == anchor)
-        raise ImportFileError(
-            f"見出しの行が見つかりません。上から{HEADER_SCAN_ROWS}行のうちに、"
-            f"「{anchor_header}」などの見出しを書いた行を置いてください。"
-        )
-    header_number, header_cells = table.rows[header_at]
-    result.header_row = header_number
-    index: dict[int, str] = {}
-    for position, cell in enumerate(header_cells):
-        name = cell_text(cell).strip()
-        if not name:
-            continue
-        column = by_header.get(header_key(name))
-        if column is None:
-            result.warnings.append(Problem(header_number, name, "知らない見出しの列は読みません。"))
-        elif column.key in index.values():
-            result.warnings.append(
-                Problem(
-                    header_number, name, f"「{column.header}」の列が2つあります。左の列を読みます。"
-                )
-            )
-        else:
-            index[position] = column.key
-    rows = []
-    for number, cells in table.rows[header_at + 1 :]:
-        if is_blank_row(cells):
-            result.blank_rows += 1
-            continue
-        values = {}
-        for position, key in index.items():
-            cell = cells[position] if position < len(cells) else None
-            values[key] = (
-                cell if isinstance(cell, (date, datetime, int, float)) else cell_text(cell)
-            )
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
-            result.blank_rows += 1
-            continue
-        rows.append(SheetRow(number, values))
-    result.rows_total = len(rows)
-    return rows
-
-
-class RowErrors(Exception):
-    """The problems of one row (already added to the result)."""
-
-
-class _Rollback(Exception):
-    pass
-
-
-def run_rows(
-    result: ImportResult,
-    rows: list[SheetRow],
-    handle: Callable[[SheetRow], None],
-    *,
-    dry_run: bool,
-) -> None:
-    """Each row in a savepoint of one transaction, rolled back on a dry run or any problem."""
-    result.dry_run = dry_run
-    try:
-        with transaction.atomic():
-            for row in rows:
-                try:
-                    with transaction.atomic():
-                        handle(row)
-                except RowErrors:
-                    continue
-            if dry_run or result.errors:
-                raise _Rollback
-            result.written = True
-    except _Rollback:
-        pass
-
-
-def validation_problems(row: int, error: ValidationError, headers: dict[str, str]) -> list[Problem]:
-    if hasattr(error, "error_dict"):
-        return [
-            Problem(row, headers.get(name, ""), message)
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return [Problem(row, "", message) for message in error.messages]
-
-
-def import_path(function, path: str | Path, **kwargs) -> ImportResult:
-    """``function`` (an ``*_import``) of a file on disk, its size checked before reading."""
-    path = Path(path)
-    limit = max_upload_bytes()
-    size = path.stat().st_size
-    if size > limit:
-        result = ImportResult(filename=path.name, dry_run=kwargs.get("dry_run", True))
-        result.errors.append(
-            Problem(
-                None,
-                "",
-                f"ファイルが大きすぎます（{size / MB:.1f} MB）。{limit / MB:.0f} MB までにしてください。",
-            )
-        )
-        return result
-    return function(path.read_bytes(), filename=path.name, **kwargs)
-
-
-def short_hash(*parts: object) -> str:
-    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:20]
-
 
 # Activities ----------------------------------------------------------------------
 
@@ -290,6 +107,7 @@ ACTIVITY_COLUMNS = (
         "ref", "番号", ("記録番号", "管理番号", "ID"), "あれば、同じ記録を見分けるのに使います"
     ),
 )
+ACTIVITY_REGISTRY = Columns(ACTIVITY_COLUMNS, anchor="date")
 ACTIVITY_HEADERS = {c.key: c.header for c in ACTIVITY_COLUMNS}
 _FIELD_HEADERS = {
     "date": "日付",
@@ -342,17 +160,11 @@ SOURCE_SYNONYMS = {
 
 
 @dataclass
-class ActivityImportResult(ImportResult):
+class ActivityImportResult(SheetResult):
     new_affiliations: list[str] = field(default_factory=list)
 
-
-def area_lookup() -> parsers.Lookup:
-    lookup = parsers.Lookup("区域")
-    areas = list(Area.objects.select_related("parent").order_by("tier", "sort_order", "code"))
-    lookup.examples = [area.name for area in areas[:6]]
-    for area in areas:
-        lookup.add(area, area.code, area.name)
-    return lookup
+    def preview_lists(self) -> list[tuple[str, str, list[str]]]:
+        return [(str(_("新しく登録する所属")), "new-affiliations", self.new_affiliations)]
 
 
 class _ActivityRows:
@@ -540,27 +352,55 @@ class _ActivityRows:
 
 
 def activities_import(
-    data: bytes, *, filename: str = "", user=None, dry_run: bool = True
+    data: bytes,
+    *,
+    filename: str = "",
+    user=None,
+    dry_run: bool = True,
+    force: bool = False,
+    skip_invalid: bool = False,
+    mapping: dict | None = None,
 ) -> ActivityImportResult:
     """Read, check and (unless ``dry_run``) record the activities of a spreadsheet.
 
     Never raises for a bad file: problems are in ``result.errors``, in Japanese,
     with their row and column; unknown 所属 are listed in ``new_affiliations``.
     """
-    result = ActivityImportResult(filename=filename, dry_run=dry_run)
-    try:
-        rows = read_sheet(data, filename, ACTIVITY_COLUMNS, anchor="date", result=result)
-    except ImportFileError as exc:
-        result.errors.append(exc.problem)
-        return result
-    handler = _ActivityRows(result, user)
-    run_rows(result, rows, handler.handle, dry_run=dry_run)
-    for name in result.new_affiliations:
-        result.warnings.append(
-            Problem(None, "所属", f"所属「{name}」は未登録のため、新しく登録します。")
-        )
-    return result
+    result = ActivityImportResult(filename=filename)
+
+    def process(sheet: Sheet, run: SheetRun) -> None:
+        rows, result.blank_rows = sheet.records()
+        result.rows_total = len(rows)
+        run.each(rows, _ActivityRows(result, user).handle)
+        for name in result.new_affiliations:
+            result.warnings.append(
+                Problem(None, "所属", f"所属「{name}」は未登録のため、新しく登録します。")
+            )
+
+    return sheet_import(
+        data,
+        columns=ACTIVITY_REGISTRY,
+        process=process,
+        result=result,
+        dry_run=dry_run,
+        force=force,
+        skip_invalid=skip_invalid,
+        mapping=mapping,
+    )
 
 
-def activities_import_path(path: str | Path, **kwargs) -> ActivityImportResult:
-    return import_path(activities_import, path, **kwargs)
+def activities_import_path(path: str | Path, **kwargs) -> ActivityImportResult | SheetResult:
+    return sheet_import_path(activities_import, path, **kwargs)
+
+
+ACTIVITY_SHEET = SheetKind(
+    slug="activities",
+    title=_("活動記録の取込"),
+    what=_("生活支援コーディネーターの過去の活動記録"),
+    columns=ACTIVITY_REGISTRY,
+    run=activities_import,
+    pages="coordinators:records_import",
+    columns_note=_("和暦（平成30年3月、R4.4.1）でも西暦でも読めます。"),
+    done_links=(DoneLink(_("活動記録を見る"), "coordinators:activity_list"),),
+    help_examples=4,
+)

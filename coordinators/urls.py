@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from coordinators import import_views, views
+from coordinators import views
+from portal.sheets.views import sheet_done, sheet_preview, sheet_upload
 
 app_name = "coordinators"
 urlpatterns = [
@@ -15,11 +16,9 @@ urlpatterns = [
     path("resource-checks/<int:pk>/", views.resource_verified, name="resource_verified"),
     path("resource-launches/", views.launches, name="launches"),
     path("resource-launches/<int:pk>/", views.resource_launched, name="resource_launched"),
-    path("imports/<slug:kind>/", import_views.import_upload, name="records_import"),
-    path(
-        "imports/<slug:kind>/preview/",
-        import_views.import_preview,
-        name="records_import_preview",
-    ),
-    path("imports/<slug:kind>/done/", import_views.import_done, name="records_import_done"),
+    # The sheet engine's shared import pages for the records' kinds (activities,
+    # councils: each registered by its app); any other kind answers 404 here.
+    path("imports/<slug:kind>/", sheet_upload, name="records_import"),
+    path("imports/<slug:kind>/preview/", sheet_preview, name="records_import_preview"),
+    path("imports/<slug:kind>/done/", sheet_done, name="records_import_done"),
 ]

@@ -1,7 +1,7 @@
 """Importing council records from spreadsheets (issue 6, item 6).
 
-``manage.py import_councils`` and the staff import page call
-``councils_import``. The columns follow the city table of seed 000
+``manage.py import_councils`` and the staff import page (the sheet engine's
+shared pages, kind ``councils``) call ``councils_import``. The columns follow the city table of seed 000
 (協議体の設置状況): 区名 (or 圏域), 層, 協議体名, 事業開始時期, 協議体設置時期,
 新設・既設, 既存の会議体, 協議体開催時期. That table typed into Excel, with its
 title rows, imports as it is.
@@ -18,8 +18,8 @@ title rows, imports as it is.
   ``meeting_record`` with ``external_ref`` <code>:<YYYY-MM>; a month that already
   has a meeting of the council is left alone. Text naming no month (「月1回」)
   records no meeting and is named in the warnings.
-- All or nothing, dry run, row-level Japanese problems: as for activities
-  (``coordinators.importing``, whose sheet helpers this module uses).
+- All or nothing, dry run, row-level Japanese problems: the sheet engine's
+  (``portal.sheets``), as for every import.
 """
 
 from __future__ import annotations
@@ -31,26 +31,32 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from coordinators.importing import (
-    RowErrors,
-    SheetColumn,
-    SheetRow,
-    area_lookup,
-    blank_dash,
-    import_path,
-    read_sheet,
-    run_rows,
-    short_hash,
-    validation_problems,
-)
 from councils.models import Council, Meeting
 from councils.services import council_save, meeting_record
 from portal import parsers
 from portal.models import Area
-from portal.parsers import ParseError
+from portal.parsers import ParseError, blank_dash
+from portal.sheets import (
+    Columns,
+    DoneLink,
+    Problem,
+    RowErrors,
+    RowOutcome,
+    Sheet,
+    SheetColumn,
+    SheetKind,
+    SheetResult,
+    SheetRow,
+    SheetRun,
+    area_lookup,
+    sheet_import,
+    sheet_import_path,
+    short_hash,
+    validation_problems,
+)
 from portal.wareki import WarekiError, fiscal_year_of, parse_date, parse_fiscal_year
-from resources.importing import ImportFileError, ImportResult, Problem, RowOutcome
 
 COUNCIL_COLUMNS = (
     SheetColumn(
@@ -77,6 +83,7 @@ COUNCIL_COLUMNS = (
     ),
     SheetColumn("code", "協議体コード", ("コード",), "あれば、同じ協議体を見分けるのに使います"),
 )
+COUNCIL_REGISTRY = Columns(COUNCIL_COLUMNS, anchor="area")
 COUNCIL_HEADERS = {c.key: c.header for c in COUNCIL_COLUMNS}
 _FIELD_HEADERS = {
     "area": "区名",
@@ -103,15 +110,15 @@ _LEFTOVER = re.compile(r"[\s、,，。・/／]+")
 
 
 @dataclass
-class CouncilImportResult(ImportResult):
+class CouncilImportResult(SheetResult):
     meetings_new: int = 0
     meetings_unchanged: int = 0
 
+    def details(self) -> str:
+        return f"会議 新規 {self.meetings_new}件、登録済み {self.meetings_unchanged}件"
+
     def summary(self) -> str:
-        return (
-            f"協議体 新規 {self.new}件、更新 {self.updated}件、変更なし {self.unchanged}件"
-            f"（会議 新規 {self.meetings_new}件、登録済み {self.meetings_unchanged}件）"
-        )
+        return f"協議体 {super().summary()}"
 
 
 def _year(match: re.Match, prefix: str, original: str) -> int | None:
@@ -354,21 +361,52 @@ class _CouncilRows:
 
 
 def councils_import(
-    data: bytes, *, filename: str = "", user=None, dry_run: bool = True
+    data: bytes,
+    *,
+    filename: str = "",
+    user=None,
+    dry_run: bool = True,
+    force: bool = False,
+    skip_invalid: bool = False,
+    mapping: dict | None = None,
 ) -> CouncilImportResult:
     """Read, check and (unless ``dry_run``) record the councils of a spreadsheet,
     with a meeting in each month its 協議体開催時期 names. Never raises for a bad
     file: problems are in ``result.errors``, in Japanese, with row and column."""
-    result = CouncilImportResult(filename=filename, dry_run=dry_run)
-    try:
-        rows = read_sheet(data, filename, COUNCIL_COLUMNS, anchor="area", result=result)
-    except ImportFileError as exc:
-        result.errors.append(exc.problem)
-        return result
-    handler = _CouncilRows(result, user)
-    run_rows(result, rows, handler.handle, dry_run=dry_run)
-    return result
+    result = CouncilImportResult(filename=filename)
+
+    def process(sheet: Sheet, run: SheetRun) -> None:
+        rows, result.blank_rows = sheet.records()
+        result.rows_total = len(rows)
+        run.each(rows, _CouncilRows(result, user).handle)
+
+    return sheet_import(
+        data,
+        columns=COUNCIL_REGISTRY,
+        process=process,
+        result=result,
+        dry_run=dry_run,
+        force=force,
+        skip_invalid=skip_invalid,
+        mapping=mapping,
+    )
 
 
-def councils_import_path(path: str | Path, **kwargs) -> CouncilImportResult:
-    return import_path(councils_import, path, **kwargs)
+def councils_import_path(path: str | Path, **kwargs) -> CouncilImportResult | SheetResult:
+    return sheet_import_path(councils_import, path, **kwargs)
+
+
+COUNCIL_SHEET = SheetKind(
+    slug="councils",
+    title=_("協議体の取込"),
+    what=_(
+        "協議体の設置状況の表（区名・事業開始時期・協議体設置時期・新設・既設・既存の会議体・協議体開催時期）"
+    ),
+    columns=COUNCIL_REGISTRY,
+    run=councils_import,
+    # The records' import pages are routed by coordinators.urls (/staff/imports/<kind>/).
+    pages="coordinators:records_import",
+    columns_note=_("和暦（平成30年3月、R4.4.1）でも西暦でも読めます。"),
+    done_links=(DoneLink(_("協議体の一覧を見る"), "councils:council_list"),),
+    help_examples=4,
+)

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coordinators.policy import activity_areas_for
 from councils.forms import (
     CouncilForm,
     EscalateForm,
@@ -47,6 +46,7 @@ from councils.services import (
 )
 from portal.decorators import add_validation_errors, records_page
 from portal.models import Area
+from portal.roles import areas_served_by
 from portal.wareki import fiscal_year_of, format_fiscal_year
 
 
@@ -62,7 +62,7 @@ def _can_edit(user, council: Council) -> bool:
 def council_list(request: HttpRequest) -> HttpResponse:
     councils = select_councils(fetched_by=request.user, query=request.GET)
     areas = (
-        activity_areas_for(request.user)
+        areas_served_by(request.user)
         .select_related("parent")
         .order_by("tier", "sort_order", "code")
     )
@@ -108,7 +108,7 @@ def _council_form(request: HttpRequest, council: Council | None) -> HttpResponse
 @records_page
 @require_http_methods(["GET", "POST"])
 def council_create(request: HttpRequest) -> HttpResponse:
-    if not activity_areas_for(request.user).exists():
+    if not areas_served_by(request.user).exists():
         raise Http404
     return _council_form(request, None)
 
@@ -289,7 +289,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def issue_list(request: HttpRequest) -> HttpResponse:
     issues = select_issues(fetched_by=request.user, query=request.GET)
     areas = (
-        activity_areas_for(request.user)
+        areas_served_by(request.user)
         .select_related("parent")
         .order_by("tier", "sort_order", "code")
     )

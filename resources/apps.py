@@ -6,3 +6,9 @@ class ResourcesConfig(AppConfig):
     # Writes move the data version themselves (resources/services.py): no signals.
     name = "resources"
     verbose_name = _("地域資源")
+
+    def ready(self) -> None:
+        from portal.sheets import sheet_kind_register
+        from resources.importing import RESOURCE_SHEET
+
+        sheet_kind_register(RESOURCE_SHEET)

@@ -6,15 +6,20 @@ are used by the staff entry page.
 
 from django.urls import path
 
+from portal.sheets.views import sheet_done, sheet_preview, sheet_upload
 from resources import api, io_views
+
+# The staff import: the sheet engine's shared pages for the "resources" kind
+# (registered by ResourcesConfig.ready()).
+RESOURCES = {"kind": "resources"}
 
 app_name = "dataio"
 urlpatterns = [
     path("api/hsds/services", api.services, name="hsds_services"),
     path("api/hsds/services/<str:service_id>", api.service_detail, name="hsds_service"),
-    path("staff/import/", io_views.import_upload, name="import"),
-    path("staff/import/preview/", io_views.import_preview, name="import_preview"),
-    path("staff/import/done/", io_views.import_done, name="import_done"),
+    path("staff/import/", sheet_upload, RESOURCES, name="import"),
+    path("staff/import/preview/", sheet_preview, RESOURCES, name="import_preview"),
+    path("staff/import/done/", sheet_done, RESOURCES, name="import_done"),
     path("staff/export/", io_views.export, name="export"),
     path("opendata/resources.csv", io_views.opendata, name="opendata"),
     path("opendata/resources-columns.csv", io_views.opendata_columns, name="opendata_columns"),

@@ -1,4 +1,4 @@
-"""portal/parsers.py: what legacy spreadsheets write, read into values or clear errors."""
+"""portal/parsers/: what legacy spreadsheets write, read into values or clear errors."""
 
 from __future__ import annotations
 

@@ -17,11 +17,6 @@ PREVIEW_URL = "/staff/import/preview/"
 DONE_URL = "/staff/import/done/"
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def town_blocks(areas):
     AddressPoint.objects.create(
@@ -172,8 +167,9 @@ def test_uploads_over_the_limit_are_refused_before_reading(client, city_staff, s
 def test_cancel_forgets_the_file(client, city_staff, areas, settings):
     client.force_login(city_staff)
     upload(client, csv_bytes([["名称"], ["あおぞら"]]), "l.csv")
-    stored = list((settings.MEDIA_ROOT / "private-imports").iterdir())
+    stored = list((settings.PRIVATE_MEDIA_ROOT / "sheet-uploads").iterdir())
     assert len(stored) == 1
+    assert not settings.MEDIA_ROOT.exists() or not any(settings.MEDIA_ROOT.rglob("*.upload"))
 
     client.post(PREVIEW_URL, {"action": "cancel"})
 

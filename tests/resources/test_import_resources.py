@@ -1,4 +1,4 @@
-"""The importer (resources/importing.py) and ``manage.py import_resources``: real
+"""The importer (resources/importing/) and ``manage.py import_resources``: real
 files in, clear Japanese problems out, nothing written unless every row is right."""
 
 from __future__ import annotations

@@ -1,0 +1,197 @@
+"""The shared pages of every import: upload → preview → confirm → done.
+
+An app routes the three views to its own URLs, passing the kind's slug (as a
+path segment or in the pattern's extra kwargs); the kind (``SheetKind``)
+names those URLs in ``pages``. Anyone the kind does not allow, and any kind
+served at another app's URLs, gets 404, as for every page the access policy
+hides. The uploaded file waits in private storage (``uploads``); the session
+keeps its name, the original file name and the column assignment.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.sheets.kinds import SheetKind, sheet_kind
+from portal.sheets.problems import MB
+from portal.sheets.reading import max_upload_bytes
+from portal.sheets.uploads import upload_forget, upload_keep, upload_read, uploads_purge_stale
+
+PREVIEW_ROWS = 200
+PROBLEMS_SHOWN = 300
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("ファイル（Excel .xlsx または CSV）"),
+        help_text=_("文字コードは UTF-8・Shift_JIS のどちらでも読めます。"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = max_upload_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("ファイルが大きすぎます（%(size).1f MB）。%(limit).0f MB までにしてください。")
+                % {"size": upload.size / MB, "limit": limit / MB}
+            )
+        if upload.size == 0:
+            raise forms.ValidationError(_("ファイルが空です。"))
+        return upload
+
+
+def _kind(request: HttpRequest, slug: str, page: str) -> SheetKind:
+    kind = sheet_kind(slug)
+    match = request.resolver_match
+    if (
+        kind is None
+        or match is None
+        or match.view_name != kind.pages + page
+        or not kind.may_import(request.user)
+    ):
+        raise Http404
+    return kind
+
+
+def _url(request: HttpRequest, kind: SheetKind, page: str) -> str:
+    return reverse(kind.pages + page, kwargs=request.resolver_match.captured_kwargs)
+
+
+def _session_key(kind: SheetKind) -> str:
+    return f"sheets:{kind.slug}"
+
+
+def _forget(request: HttpRequest, kind: SheetKind) -> None:
+    state = request.session.pop(_session_key(kind), None)
+    if state:
+        upload_forget(state.get("upload", ""))
+
+
+def _mapping(state: dict) -> dict[int, str]:
+    return {int(index): key for index, key in state.get("mapping", {}).items()}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sheet_upload(request: HttpRequest, kind: str) -> HttpResponse:
+    spec = _kind(request, kind, "")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        _forget(request, spec)
+        uploads_purge_stale()
+        request.session[_session_key(spec)] = {
+            "upload": upload_keep(upload.read()),
+            "filename": upload.name[:200],
+            "mapping": {},
+        }
+        return redirect(_url(request, spec, "_preview"))
+    return render(
+        request,
+        "portal/sheets/upload.html",
+        {
+            "kind": spec,
+            "form": form,
+            "columns": spec.columns.importable,
+            "limit_mb": max_upload_bytes() / MB,
+            "urls": _urls(request, spec),
+        },
+    )
+
+
+def _urls(request: HttpRequest, kind: SheetKind) -> dict[str, str]:
+    return {page or "upload": _url(request, kind, page) for page in ("", "_preview")}
+
+
+def _preview_context(request: HttpRequest, kind: SheetKind, result, state: dict) -> dict:
+    changed = [o for o in result.outcomes if o.action != "unchanged"]
+    return {
+        "kind": kind,
+        "result": result,
+        "filename": state.get("filename", ""),
+        "changed_rows": changed[:PREVIEW_ROWS],
+        "changed_more": max(0, len(changed) - PREVIEW_ROWS),
+        "errors": result.errors[:PROBLEMS_SHOWN],
+        "errors_more": max(0, len(result.errors) - PROBLEMS_SHOWN),
+        "warnings": result.warnings[:PROBLEMS_SHOWN],
+        "warnings_more": max(0, len(result.warnings) - PROBLEMS_SHOWN),
+        "field_choices": [("", _("取り込まない"))]
+        + [(c.key, c.header) for c in kind.columns.importable],
+        "lists": result.preview_lists(),
+        "can_confirm": result.ok and bool(result.new or result.updated),
+        "urls": _urls(request, kind),
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sheet_preview(request: HttpRequest, kind: str) -> HttpResponse:
+    """What the file would do, and the button that does it."""
+    spec = _kind(request, kind, "_preview")
+    state = request.session.get(_session_key(spec))
+    data = upload_read(state.get("upload", "")) if state else None
+    if data is None:
+        request.session.pop(_session_key(spec), None)
+        return redirect(_url(request, spec, ""))
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "cancel":
+        _forget(request, spec)
+        return redirect(_url(request, spec, ""))
+    if action == "remap":
+        keys = set(spec.columns.importable_keys)
+        state["mapping"] = {
+            name[4:]: value
+            for name, value in request.POST.items()
+            if name.startswith("col-") and name[4:].isdigit() and (value in keys or value == "")
+        }
+        request.session[_session_key(spec)] = state
+        return redirect(_url(request, spec, "_preview"))
+    options = {
+        "filename": state["filename"],
+        "user": request.user,
+        "mapping": _mapping(state),
+    }
+    if action == "confirm":
+        result = spec.run(data, dry_run=False, force=request.POST.get("force") == "1", **options)
+        if result.written:
+            _forget(request, spec)
+            request.session[f"{_session_key(spec)}:done"] = {
+                "filename": state["filename"],
+                "new": result.new,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "details": result.details(),
+                "warnings": len(result.warnings),
+            }
+            return redirect(_url(request, spec, "_done"))
+        context = _preview_context(request, spec, result, state)
+        context["confirm_refused"] = True
+        return render(request, "portal/sheets/preview.html", context)
+    result = spec.run(data, dry_run=True, **options)
+    return render(
+        request, "portal/sheets/preview.html", _preview_context(request, spec, result, state)
+    )
+
+
+@never_cache
+@require_GET
+def sheet_done(request: HttpRequest, kind: str) -> HttpResponse:
+    spec = _kind(request, kind, "_done")
+    summary = request.session.get(f"{_session_key(spec)}:done")
+    if not summary:
+        return redirect(_url(request, spec, ""))
+    links = [
+        (link.label, reverse(link.url_name) + (f"?{link.query}" if link.query else ""))
+        for link in spec.done_links
+    ]
+    return render(
+        request,
+        "portal/sheets/done.html",
+        {"kind": spec, "summary": summary, "links": links, "urls": _urls(request, spec)},
+    )

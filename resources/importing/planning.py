@@ -1,0 +1,452 @@
+"""What each row of a resource sheet does to the registry: new, updated or unchanged."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from portal import parsers
+from portal.models import Area
+from portal.parsers import ParseError
+from portal.sheets import Problem, RowOutcome, Sheet, SheetFileError, SheetRun, is_blank
+from portal.text import normalize
+from resources.importing.columns import COLUMN_BY_KEY
+from resources.importing.placing import Placer
+from resources.importing.references import References
+from resources.importing.rows import (
+    ALWAYS_CHECKED,
+    DERIVED_FIELDS,
+    FIELD_COLUMN,
+    LOCATION_INPUTS,
+    NOT_CHECKED,
+    PARSER_CHECKED,
+    PLACED_FIELDS,
+    RESOURCE_FIELDS,
+    SEARCH_INPUTS,
+    Row,
+    RowParser,
+    derived_code,
+    guess_type,
+)
+from resources.importing.writer import CHUNK, write_plans
+from resources.models import Resource, ScheduleRule, schedule_summary
+from resources.search import bigram_vector
+
+
+def _resource_defaults() -> dict:
+    from django.db.models import NOT_PROVIDED
+
+    defaults = {}
+    for f in Resource._meta.concrete_fields:
+        if f.default is not NOT_PROVIDED and callable(f.default):
+            return {}  # a callable default: build resources the ordinary way
+        defaults[f.attname] = f.get_default()
+    return defaults
+
+
+_DEFAULTS = _resource_defaults()
+
+
+def new_resource(code: str, values: dict) -> Resource:
+    """``Resource(code=code, **values)``, a third of the time: Model.__init__ walks
+    every field for each of 10,000 rows, here the defaults are copied at once."""
+    if not _DEFAULTS:
+        return Resource(code=code, **values)
+    from django.db.models.base import ModelState
+
+    resource = Resource.__new__(Resource)
+    resource._state = ModelState()
+    resource.__dict__.update(_DEFAULTS)
+    resource.__dict__.update(values)
+    resource.code = code
+    return resource
+
+
+class Importer:
+    """Plans every row of a laid-out sheet, then writes them at once (``writer``)."""
+
+    def __init__(self, sheet: Sheet, result, *, user, reason: str) -> None:
+        self.sheet = sheet
+        self.result = result
+        self.user = user
+        self.reason = reason
+        self.columns = sheet.index  # key → position of its cell in a row
+        self.refs = References()
+        self.placer = Placer(self.refs)
+
+    def header(self, key: str) -> str:
+        return self.sheet.header(key)
+
+    # One row ----------------------------------------------------------
+
+    def parse_row(self, number: int, cells: list) -> Row:
+        row = Row(number=number)
+        parse = RowParser(self, row, cells)
+        parse.texts()
+        parse.choices()
+        parse.names()
+        parse.location()
+        parse.fees()
+        parse.numbers_and_dates()
+        parse.people()
+        parse.schedule()
+        if not row.values.get("name"):
+            row.errors.append(Problem(number, self.header("name"), "名称が空です。"))
+        if not row.code:
+            row.code = derived_code(row.values.get("name", ""), row.values.get("address", ""))
+        return row
+
+    # The whole file -----------------------------------------------------
+
+    def run(self, run: SheetRun) -> None:
+        result = self.result
+        parsed: list[Row] = []
+        seen_codes: dict[str, int] = {}
+        seen_cells: dict[tuple, int] = {}
+        for number, cells in self.sheet.rows:
+            if is_blank(cells):
+                result.blank_rows += 1
+                continue
+            row = self.parse_row(number, cells)
+            content = tuple(cells)
+            if content in seen_cells:
+                row.errors.append(
+                    Problem(
+                        number,
+                        "",
+                        f"{seen_cells[content]}行目と同じ内容の行です（重複しています）。",
+                    )
+                )
+            elif row.code in seen_codes:
+                column = self.header("code") if "code" in self.columns else self.header("name")
+                what = (
+                    f"資源コード「{row.code}」"
+                    if "code" in self.columns and row.code.split("-")[0] != "IMP"
+                    else "名称と住所"
+                )
+                row.errors.append(
+                    Problem(
+                        number,
+                        column,
+                        f"{what}が {seen_codes[row.code]}行目と同じです（重複しています）。",
+                    )
+                )
+            seen_cells.setdefault(content, number)
+            seen_codes.setdefault(row.code, number)
+            parsed.append(row)
+        result.rows_total = len(parsed)
+        if not parsed:
+            raise SheetFileError("取り込む行がありません（空の行だけです）。")
+
+        existing = self.load_existing([r.code for r in parsed])
+        plans = self.plan_all([(row, existing.get(row.code)) for row in parsed])
+        for row in parsed:
+            result.errors.extend(row.errors)
+            result.warnings.extend(row.warnings)
+
+        invalid_rows = {p.row for p in result.errors if p.row}
+        if run.skip_invalid:
+            plans = [p for p in plans if p.row.number not in invalid_rows]
+        for plan in plans:
+            result.outcomes.append(
+                RowOutcome(
+                    plan.row.number,
+                    plan.resource.code,
+                    plan.resource.name,
+                    plan.action,
+                    plan.changes,
+                )
+            )
+        updated = sum(1 for p in plans if p.action == "updated")
+        total = self.existing_total
+        ratio = getattr(settings, "IMPORT_MASS_CHANGE_RATIO", 0.5)
+        minimum = getattr(settings, "IMPORT_MASS_CHANGE_MIN", 10)
+        if updated >= minimum and updated > ratio * total:
+            result.confirmation = (
+                f"登録済みの地域資源 {total:,}件のうち {updated:,}件（{updated / total:.0%}）が変わります。"
+                "ファイルが正しいか確かめてから、確認のうえ取り込んでください。"
+            )
+        if not run.may_write():
+            return
+        try:
+            with transaction.atomic():  # a savepoint: an error leaves the rest untouched
+                write_plans(plans, user=self.user, reason=self.reason)
+        except IntegrityError as exc:
+            result.errors.append(
+                Problem(
+                    None,
+                    "",
+                    f"書き込めませんでした。同時に別の更新があった可能性があります（{exc}）。",
+                )
+            )
+
+    def load_existing(self, codes: list[str]) -> dict[str, Resource]:
+        stored = set(Resource.objects.values_list("code", flat=True))
+        self.existing_total = len(stored)
+        found: dict[str, Resource] = {}
+        unique = [code for code in dict.fromkeys(codes) if code in stored]
+        for start in range(0, len(unique), CHUNK):
+            for resource in Resource.objects.filter(code__in=unique[start : start + CHUNK]):
+                found[resource.code] = resource
+        if not found:
+            self.existing_m2m, self.existing_rules = {}, {}
+            return found
+        ids = [r.pk for r in found.values()]
+        m2m: dict[str, dict[int, set[int]]] = {
+            "categories": defaultdict(set),
+            "targets": defaultdict(set),
+            "features": defaultdict(set),
+        }
+        rules: dict[int, list[ScheduleRule]] = defaultdict(list)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            for name, other in (
+                ("categories", "category_id"),
+                ("targets", "target_id"),
+                ("features", "feature_id"),
+            ):
+                through = getattr(Resource, name).through
+                for resource_id, other_id in through.objects.filter(
+                    resource_id__in=chunk
+                ).values_list("resource_id", other):
+                    m2m[name][resource_id].add(other_id)
+            for rule in ScheduleRule.objects.filter(resource_id__in=chunk).order_by(
+                "resource_id", "sort_order", "id"
+            ):
+                rules[rule.resource_id].append(rule)
+        self.existing_m2m, self.existing_rules = m2m, rules
+        return found
+
+    def plan_all(self, pairs: list[tuple[Row, Resource | None]]) -> list[_Plan]:
+        """What each row does to the registry: stage the values, place the rows
+        whose location may have changed (in one batch), then finish each row."""
+        staged = [self.stage(row, existing) for row, existing in pairs]
+        to_place = [s for s in staged if s.place]
+        for item in to_place:
+            self.before_placing(item)
+        outcomes = self.placer.place_many([item.resource for item in to_place])
+        for item, (method, km) in zip(to_place, outcomes, strict=True):
+            self.after_placing(item, method, km)
+        return [self.finish(item) for item in staged]
+
+    def stage(self, row: Row, existing: Resource | None) -> _Staged:
+        values = row.values
+        if existing is None:
+            resource = new_resource(row.code, values)
+            if not values.get("resource_type"):
+                resource.resource_type = guess_type(resource.name)
+            return _Staged(row, resource, None, None, place=True)
+        before = {name: getattr(existing, name) for name in (*RESOURCE_FIELDS, *DERIVED_FIELDS)}
+        for name, value in values.items():
+            if not _same_field(name, getattr(existing, name), value):
+                setattr(existing, name, value)
+        # Location and area are worked out again only when what they depend on changed.
+        inputs = {n for n in LOCATION_INPUTS if not _same(before[n], getattr(existing, n))}
+        if row.area_given is not None and row.area_given != existing.area_id:
+            inputs.add("area_id")
+        if {"lat", "lng"} & inputs and "location_source" not in values:
+            # A point typed in by hand is exact (as in the admin form).
+            existing.location_source = Resource.LocationSource.EXACT
+        if not inputs:
+            existing.area_tier1_id = self.refs.tier1_of(existing.area_id)
+        return _Staged(row, existing, existing, before, place=bool(inputs))
+
+    def before_placing(self, item: _Staged) -> None:
+        """The file's area wins over the address; see ``after_placing``."""
+        given = item.row.area_given
+        if given is None:
+            return
+        if item.row.values.get("area_locked"):
+            item.resource.area_id = given
+        else:
+            item.resource.area_locked = False
+
+    def after_placing(self, item: _Staged, method: str, km: float) -> None:
+        """An area in the file that the address or point agree with (or the ward
+        containing it) stays automatic; one they contradict is set by hand
+        (``area_locked``), so that later edits of the address do not move it."""
+        resource, row, refs = item.resource, item.row, self.refs
+        given = row.area_given
+        if given is not None and not row.values.get("area_locked"):
+            auto = resource.area_id if method else None
+            given_is_ward = refs.area_info.get(given, (0, None))[0] == Area.Tier.CITY
+            agrees = auto is not None and (
+                auto == given or (given_is_ward and refs.tier1_of(auto) == given)
+            )
+            if not agrees:
+                resource.area_id = given
+                resource.area_tier1_id = refs.tier1_of(given)
+                resource.area_locked = auto is not None
+                return
+        if method == "nearest":
+            row.warnings.append(
+                Problem(
+                    row.number,
+                    self.header("lat") if "lat" in self.columns else "",
+                    "位置がどの区域の境界の中にもありません。最寄りの区域"
+                    f"「{refs.area_names.get(resource.area_id, '')}」（中心から約{km:.0f}km）にします。",
+                )
+            )
+
+    def finish(self, item: _Staged) -> _Plan:
+        row, resource, existing, before = item.row, item.resource, item.existing, item.before
+        changed: set[str] = set()
+        if before is not None:
+            candidates = (set(row.values) | PLACED_FIELDS) if item.place else set(row.values)
+            changed = {n for n in candidates if not _same(before[n], getattr(resource, n))}
+        m2m = dict(row.m2m)
+        if existing is not None:
+            m2m = {
+                name: ids
+                for name, ids in row.m2m.items()
+                if ids != self.existing_m2m.get(name, {}).get(resource.pk, set())
+            }
+        rules_changed = row.rules is not None and (
+            existing is None
+            or [r.key() for r in row.rules]
+            != [_rule_key(r) for r in self.existing_rules.get(resource.pk, [])]
+        )
+        if existing is not None and not changed and not m2m and not rules_changed:
+            return _Plan(row, resource, "unchanged", [], {}, None)
+
+        if existing is None or changed & SEARCH_INPUTS:
+            resource.search_text = resource.build_search_text()
+            resource.name_text = normalize(f"{resource.name} {resource.kana}")
+            resource.search_bigrams = bigram_vector(resource.search_text)
+        rule_objects = None
+        if rules_changed:
+            rule_objects = [
+                ScheduleRule(resource=resource, sort_order=order, **rule.model_fields())
+                for order, rule in enumerate(row.rules)
+            ]
+            resource.schedule_days, resource.schedule_times = schedule_summary(rule_objects)
+        self.validate(row, resource, rule_objects, changed)
+        if existing is None:
+            return _Plan(row, resource, "new", [], m2m, rule_objects, changed)
+        labels = [self._label(name) for name in sorted(changed)]
+        labels += [COLUMN_BY_KEY[name].header for name in m2m]
+        if rules_changed:
+            labels.append(COLUMN_BY_KEY["schedule"].header)
+        # The row's own changes only: another field edited since the rows were
+        # read (in the admin, on PostgreSQL in another transaction) is left alone.
+        derived = {n for n in DERIVED_FIELDS if before[n] != getattr(resource, n)}
+        written = tuple(sorted(changed | derived | {"updated_at"}))
+        return _Plan(
+            row,
+            resource,
+            "updated",
+            list(dict.fromkeys(labels)),
+            m2m,
+            rule_objects,
+            changed,
+            written,
+        )
+
+    def _label(self, attname: str) -> str:
+        key = FIELD_COLUMN.get(attname, attname)
+        if key in ("lat", "lng", "location_source"):
+            return "位置"
+        column = COLUMN_BY_KEY.get(key)
+        return column.header if column else attname
+
+    def validate(self, row: Row, resource: Resource, rule_objects, changed: set[str]) -> None:
+        """full_clean on the fields the file set (the others hold valid stored or
+        default values), without the per-row queries of unique and FK checks."""
+        checked = (set(row.values) | changed | ALWAYS_CHECKED) - NOT_CHECKED - PARSER_CHECKED
+        exclude = [f.name for f in Resource._meta.concrete_fields if f.attname not in checked]
+        try:
+            resource.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            reported = {(p.row, p.column) for p in row.errors}
+            for name, messages in exc.message_dict.items():
+                key = FIELD_COLUMN.get(name, name)
+                header = self.header(key) if key in self.columns else self._label(name)
+                if (row.number, header) in reported:
+                    continue  # already reported in the parser's words
+                for message in messages:
+                    row.errors.append(Problem(row.number, header, str(message)))
+        for rule in rule_objects or []:
+            try:
+                rule.full_clean(
+                    exclude=["resource"], validate_unique=False, validate_constraints=False
+                )
+            except ValidationError as exc:
+                header = self.header("schedule") if "schedule" in self.columns else "開催日時"
+                for messages in exc.message_dict.values():
+                    for message in messages:
+                        row.errors.append(Problem(row.number, header, str(message)))
+
+
+@dataclass
+class _Staged:
+    row: Row
+    resource: Resource
+    existing: Resource | None
+    before: dict | None
+    place: bool
+
+
+@dataclass
+class _Plan:
+    row: Row
+    resource: Resource
+    action: str
+    changes: list[str]
+    m2m: dict
+    rules: list | None
+    changed: set = field(default_factory=set)
+    written: tuple[str, ...] = ()  # the fields an update writes
+
+
+def _rule_key(rule: ScheduleRule) -> tuple:
+    """A stored rule in the form of ``parsers.Rule.key`` (weeks 1,3 then 最終 = -1)."""
+    try:
+        weeks = [int(n) for n in rule.weeks_of_month.split(",") if n.strip()]
+    except ValueError:
+        weeks = []
+    return parsers.Rule(
+        kind=rule.kind,
+        weekdays=rule.weekday_list,
+        weeks=sorted(n for n in weeks if n > 0) + ([-1] if -1 in weeks else []),
+        day=rule.day_of_month,
+        opens_at=rule.opens_at,
+        closes_at=rule.closes_at,
+        note=rule.note,
+    ).key()
+
+
+# Values the parsers tidy (〒530-0001 ↔ 5300001): a stored value in the other
+# spelling is the same value, not a change.
+_TIDIED = {
+    "postal_code": parsers.postal_code,
+    "contact_phone": parsers.phone,
+    "private_phone": parsers.phone,
+    "url": parsers.url,
+    "contact_email": parsers.email,
+}
+
+
+def _same_field(name: str, old: object, new: object) -> bool:
+    if _same(old, new):
+        return True
+    tidy = _TIDIED.get(name)
+    if tidy is None or not isinstance(old, str):
+        return False
+    try:
+        return tidy(old) == new
+    except ParseError:
+        return False
+
+
+def _same(old: object, new: object) -> bool:
+    """Equal for the registry: 34.7 and 34.70000000001 are, ｻﾛﾝ and サロン are."""
+    if isinstance(old, float) and isinstance(new, float):
+        return math.isclose(old, new, rel_tol=0, abs_tol=1e-9)
+    if isinstance(old, str) and isinstance(new, str) and old != new:
+        return parsers.text(old, multiline=True) == parsers.text(new, multiline=True)
+    return old == new

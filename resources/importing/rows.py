@@ -1,0 +1,360 @@
+"""One row of a resource sheet read into model values, with its problems."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from portal import parsers
+from portal.parsers import ParseError
+from portal.sheets import Problem, cell_text
+from portal.text import normalize, normalize_address
+from resources.models import Resource
+
+if TYPE_CHECKING:
+    from resources.importing.planning import Importer
+
+_TEXT_FIELDS = {
+    "name": 200,
+    "kana": 300,
+    "organiser": 200,
+    "venue": 200,
+    "access": 300,
+    "how_to_join": 300,
+    "contact_name": 200,
+    "contact_person": 100,
+    "private_phone": 30,
+}
+_MULTILINE_FIELDS = ("description", "internal_notes")
+ALWAYS_CHECKED = {
+    "resource_type",
+    "lat",
+    "lng",
+    "location_source",
+    "area_locked",
+    "fee_free",
+    "fee_amount",
+}
+# Checked as strictly by the parsers already (lengths, ranges, URL and e-mail syntax).
+PARSER_CHECKED = {*_TEXT_FIELDS, "lat", "lng", "url", "contact_email", "capacity", "address"}
+NOT_CHECKED = {"area_id", "area_tier1_id", "supporting_coordinator_id", "verified_by_id", "code"}
+# What placing a resource may set (resource_prepare's outputs).
+PLACED_FIELDS = {"lat", "lng", "location_source", "area_id", "area_locked"}
+SEARCH_INPUTS = {"name", "kana", "description", "organiser", "venue", "address"}
+LOCATION_INPUTS = {"address", "lat", "lng", "location_source", "area_id", "area_locked"}
+RESOURCE_FIELDS = (
+    "code",
+    "name",
+    "kana",
+    "resource_type",
+    "description",
+    "organiser",
+    "organiser_kind",
+    "venue",
+    "postal_code",
+    "address",
+    "access",
+    "lat",
+    "lng",
+    "location_source",
+    "area_id",
+    "area_locked",
+    "fee_free",
+    "fee_amount",
+    "fee_note",
+    "capacity",
+    "how_to_join",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "url",
+    "contact_person",
+    "private_phone",
+    "internal_notes",
+    "supporting_coordinator_id",
+    "status",
+    "visibility",
+    "origin",
+    "origin_date",
+    "verified_on",
+    "verified_by_id",
+)
+# Fields the import works out from the others (search text, schedule summary, the
+# area's ward): written only when they come out different.
+DERIVED_FIELDS = (
+    "search_text",
+    "name_text",
+    "search_bigrams",
+    "schedule_days",
+    "schedule_times",
+    "area_tier1_id",
+)
+# Model field → the column whose cell it came from (for messages).
+FIELD_COLUMN = {
+    "fee_free": "fee",
+    "fee_amount": "fee",
+    "area_id": "area",
+    "area": "area",
+    "area_locked": "area_locked",
+    "supporting_coordinator_id": "supporting_coordinator",
+    "verified_by_id": "verified_by",
+    "weekdays": "schedule",
+    "weeks_of_month": "schedule",
+    "day_of_month": "schedule",
+    "opens_at": "schedule",
+    "closes_at": "schedule",
+    "note": "schedule",
+}
+_TYPE_GUESSES = (
+    ("認知症カフェ", Resource.Type.DEMENTIA_CAFE),
+    ("オレンジカフェ", Resource.Type.DEMENTIA_CAFE),
+    ("百歳体操", Resource.Type.EXERCISE),
+    ("体操", Resource.Type.EXERCISE),
+    ("サロン", Resource.Type.SALON),
+    ("通いの場", Resource.Type.SALON),
+    ("配食", Resource.Type.MEALS),
+    ("見守り", Resource.Type.WATCH),
+    ("包括支援センター", Resource.Type.CONSULTATION),
+    ("相談", Resource.Type.CONSULTATION),
+    ("デイサービス", Resource.Type.CARE_OFFICE),
+    ("訪問介護", Resource.Type.CARE_OFFICE),
+)
+
+
+def guess_type(name: str) -> str:
+    for word, rtype in _TYPE_GUESSES:
+        if word in name:
+            return rtype
+    return Resource.Type.OTHER
+
+
+def derived_code(name: str, address: str) -> str:
+    """A stable code for a row without one: IMP- + hash of name and address."""
+    digest = hashlib.sha1(f"{normalize(name)}|{normalize_address(address)}".encode()).hexdigest()
+    return f"IMP-{digest[:12].upper()}"
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict = field(default_factory=dict)  # model attname → value
+    m2m: dict = field(default_factory=dict)  # categories/targets/features → set of ids
+    rules: list | None = None  # list[parsers.Rule] when the file has a schedule column
+    area_given: int | None = None
+    code: str = ""
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+class RowParser:
+    """Reads the cells of one row into model values, collecting problems."""
+
+    def __init__(self, importer: Importer, row: Row, cells: list) -> None:
+        self.importer = importer
+        self.refs = importer.refs
+        self.row = row
+        self.present = importer.columns
+        self.values = row.values
+        width = len(cells)
+        self.raws = {
+            key: (cell_text(cells[index]) if type(cells[index]) is str else cells[index])
+            if index < width
+            else None
+            for key, index in self.present.items()
+        }
+
+    def raw(self, key: str) -> object:
+        return self.raws.get(key)
+
+    def text(self, key: str, *, multiline: bool = False) -> str:
+        return parsers.text(self.raws.get(key), multiline=multiline)
+
+    def error(self, key: str, message: str) -> None:
+        self.row.errors.append(Problem(self.row.number, self.importer.header(key), message))
+
+    def warn(self, key: str, message: str) -> None:
+        self.row.warnings.append(Problem(self.row.number, self.importer.header(key), message))
+
+    def attempt(self, key: str, parse, *args, **kwargs):
+        try:
+            return parse(*args, **kwargs)
+        except ParseError as exc:
+            self.error(key, exc.message)
+            return _FAILED
+
+    def put(self, key: str, attname: str, parse, *args, **kwargs) -> None:
+        value = self.attempt(key, parse, *args, **kwargs)
+        if value is not _FAILED:
+            self.values[attname] = value
+
+    def texts(self) -> None:
+        for key, limit in _TEXT_FIELDS.items():
+            if key in self.present:
+                value = self.text(key)
+                if len(value) > limit:
+                    self.error(key, f"長すぎます（{len(value)}文字、{limit}文字まで）。")
+                self.values[key] = value
+        for key in _MULTILINE_FIELDS:
+            if key in self.present:
+                self.values[key] = self.text(key, multiline=True)
+        for key, parse in (("url", parsers.url), ("contact_email", parsers.email)):
+            # A broken link is dropped with a warning rather than holding up the
+            # whole file: the rest of the row is still right (WAM NET has 21).
+            if key in self.present:
+                try:
+                    self.values[key] = parse(self.raw(key))
+                except ParseError as exc:
+                    self.warn(key, exc.message + "この値は取り込みません。")
+                    self.values[key] = ""
+        for key in ("contact_phone", "private_phone"):
+            if key in self.present:
+                self.values[key] = parsers.phone(self.text(key))
+        if "postal_code" in self.present:
+            self.put("postal_code", "postal_code", parsers.postal_code, self.raw("postal_code"))
+        address_keys = [k for k in ("address", "address_city", "address_rest") if k in self.present]
+        if address_keys:
+            whole = self.text("address") if "address" in self.present else ""
+            parts = "".join(
+                self.text(k) for k in ("address_city", "address_rest") if k in self.present
+            )
+            address = _NOT_WRITTEN.sub("", whole or parts).strip()
+            if len(address) > 300:
+                self.error(address_keys[0], f"長すぎます（{len(address)}文字、300文字まで）。")
+            self.values["address"] = address
+        if "code" in self.present:
+            code = parsers.nfkc(self.raw("code")).replace(" ", "")
+            if len(code) > 32:
+                self.error("code", f"資源コード「{code[:40]}」が長すぎます（32文字まで）。")
+            self.row.code = code
+
+    def choices(self) -> None:
+        refs = self.refs
+        if "resource_type" in self.present and self.text("resource_type"):
+            self.put(
+                "resource_type", "resource_type", refs.types.resolve, self.text("resource_type")
+            )
+        for key, lookup in (
+            ("status", refs.statuses),
+            ("visibility", refs.visibilities),
+            ("origin", refs.origins),
+            ("organiser_kind", refs.organiser_kinds),
+        ):
+            if key not in self.present:
+                continue
+            raw = self.text(key)
+            if raw:
+                self.put(key, key, lookup.resolve, raw)
+            else:
+                self.values[key] = Resource._meta.get_field(key).get_default()
+
+    def names(self) -> None:
+        refs = self.refs
+        for key, lookup in (
+            ("categories", refs.categories),
+            ("targets", refs.targets),
+            ("features", refs.features),
+        ):
+            if key in self.present:
+                ids = {
+                    self.attempt(key, lookup.resolve, name)
+                    for name in parsers.split_names(self.raw(key))
+                }
+                self.row.m2m[key] = ids - {_FAILED}
+
+    def location(self) -> None:
+        present = self.present
+        if "lat" in present or "lng" in present:
+            key = "lat" if "lat" in present else "lng"
+            point = self.attempt(key, parsers.coordinates, self.raw("lat"), self.raw("lng"))
+            if point is not _FAILED:
+                self.values["lat"], self.values["lng"] = point or (None, None)
+                if point and parsers.outside_japan(*point):
+                    self.warn(key, f"緯度 {point[0]:g}・経度 {point[1]:g} は日本の外です。")
+        if "location_source" in present:
+            raw = self.text("location_source")
+            if raw:
+                self.put(
+                    "location_source", "location_source", self.refs.location_sources.resolve, raw
+                )
+            else:
+                self.values["location_source"] = ""
+        if "area_locked" in present:
+            self.put("area_locked", "area_locked", parsers.boolean, self.raw("area_locked"))
+        ward = self.text("ward") if "ward" in present else ""
+        found = _FAILED
+        if "area_code" in present and self.text("area_code"):
+            found = self.attempt(
+                "area_code", self.refs.area_by_code.resolve, parsers.nfkc(self.raw("area_code"))
+            )
+        elif "area" in present and self.text("area"):
+            found = self.attempt("area", self.refs.resolve_area, self.text("area"), ward)
+        elif ward:
+            found = self.attempt("ward", self.refs.areas.resolve, ward)
+        if found is not _FAILED:
+            self.row.area_given = found
+
+    def fees(self) -> None:
+        present = self.present
+        if not {"fee", "fee_note", "fee_required"} & set(present):
+            return
+        key = next(k for k in ("fee", "fee_required", "fee_note") if k in present)
+        parsed = (
+            self.attempt("fee", parsers.fee, self.raw("fee")) if "fee" in present else parsers.Fee()
+        )
+        if parsed is _FAILED:
+            return
+        note = parsed.note
+        if "fee_note" in present:
+            extra = self.text("fee_note", multiline=True).replace("\n", " ")
+            note = " ".join(p for p in (note, extra) if p)
+        if "fee" in present or "fee_required" in present:
+            free = parsed.free
+            if "fee_required" in present and self.text("fee_required"):
+                required = self.attempt("fee_required", parsers.boolean, self.raw("fee_required"))
+                if required is False and parsed.amount is None:
+                    free = True
+            self.values["fee_free"], self.values["fee_amount"] = free, parsed.amount
+        if len(note) > 200:
+            self.error(
+                key if "fee_note" not in present else "fee_note",
+                f"費用の説明が長すぎます（{len(note)}文字、200文字まで）。",
+            )
+        self.values["fee_note"] = note
+
+    def numbers_and_dates(self) -> None:
+        if "capacity" in self.present:
+            self.put("capacity", "capacity", parsers.integer, self.raw("capacity"), maximum=100_000)
+        for key in ("origin_date", "verified_on"):
+            if key in self.present:
+                self.put(key, key, parsers.a_date, self.raw(key))
+
+    def people(self) -> None:
+        for key in ("supporting_coordinator", "verified_by"):
+            if key in self.present:
+                raw = self.text(key)
+                self.values[f"{key}_id"] = None
+                if raw:
+                    self.put(key, f"{key}_id", self.refs.users.resolve, raw)
+
+    def schedule(self) -> None:
+        present = self.present
+        if "schedule" not in present and "times" not in present:
+            return
+        key = "schedule" if "schedule" in present else "times"
+        parsed = self.attempt(
+            key,
+            parsers.schedule,
+            self.raw("schedule") if "schedule" in present else "",
+            times=self.raw("times") if "times" in present else None,
+        )
+        if parsed is _FAILED:
+            return
+        self.row.rules = parsed.rules
+        for warning in parsed.warnings:
+            self.warn(key, warning)
+
+
+_FAILED = object()
+_NOT_WRITTEN = re.compile(r"[（(]?(以下略|以下省略|以下、略)[)）]?")
