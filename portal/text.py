@@ -4,10 +4,9 @@
 also makes 港南一丁目, 港南１丁目 and 港南1丁目 the same place.
 
 The comparison keys, each the form in which one kind of value is compared:
-``name_key`` (names with synonyms: categories, areas, 所属, column headers of the
-resource sheets), ``code_key`` (codes: 27127-1), ``header_key`` (column headers
-where 「開始・終了」 and 「開始/終了」 are one header) and ``address_key``
-(an address against the 町丁 table).
+``name_key`` (names with synonyms: categories, areas, 所属, the column headers of
+every sheet), ``code_key`` (codes: 27127-1) and ``address_key`` (an address
+against the 町丁 table).
 """
 
 from __future__ import annotations
@@ -118,12 +117,6 @@ def name_key(value: str) -> str:
         lambda m: "第" + str("一二三四五六七八九十".index(m.group(1)) + 1), value or ""
     )
     return normalize(numbered)
-
-
-def header_key(value: str) -> str:
-    """The form column headers are compared in: NFKC, lower case, without spaces, ・ and /
-    (「開始・終了」 = 「開始/終了」 = 「開始 終了」)."""
-    return re.sub(r"[\s\x00-\x1f\x7f・/]+", "", unicodedata.normalize("NFKC", value or "")).lower()
 
 
 # Addresses written 片町1-2-3 mean 片町1丁目2番3号: the first number becomes 丁目 so

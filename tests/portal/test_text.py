@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from portal.text import (
     address_key,
     code_key,
-    header_key,
     katakana_to_hiragana,
     name_key,
     normalize,
@@ -180,13 +179,6 @@ def test_a_name_key_reads_kanji_ordinals_as_digits():
     assert name_key("北区第一圏域") == name_key("北区 第1圏域") == name_key("北区　第１圏域")
     assert name_key("ｻﾛﾝ") == name_key("サロン") == name_key("さろん")
     assert name_key("北区第一圏域") != name_key("北区第二圏域")
-
-
-def test_a_header_key_ignores_nakaguro_slashes_and_spaces():
-    assert header_key("開始・終了") == header_key("開始/終了") == header_key("開始 終了")
-    assert header_key("ＵＲＬ") == header_key("url")
-    # A header keeps its kana as written: 名称 and めいしょう stay two headers.
-    assert header_key("名称") != header_key("めいしょう")
 
 
 @pytest.mark.parametrize(
