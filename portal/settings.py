@@ -296,6 +296,8 @@ else:
     raise RuntimeError(f"TASKS_BACKEND must be database or rq, not {TASKS_BACKEND!r}")
 RQ_QUEUES = {JOBS_QUEUE: {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": JOB_TIMEOUT_SECONDS}}
 RQ_SHOW_ADMIN_LINK = False
+# `manage.py rqworker` runs django-tasks' tasks through this job class.
+RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
 
 # A resource this far (km) outside its area's boundary is saved with a warning.
 AREA_MISMATCH_WARNING_KM = float(os.environ.get("AREA_MISMATCH_WARNING_KM", "1.0"))
