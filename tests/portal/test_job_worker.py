@@ -173,9 +173,16 @@ def test_a_worker_killed_mid_job_leaves_a_failed_job_that_can_be_retried(
     register()
     job = job_start(SLOW, user=city_staff, label="ゆっくりの一覧", params={"steps": 40})
     env = worker_env(queue, "database")
+    worker_args = (
+        "--no-startup-delay",
+        "--queue-name",
+        queue,
+        "--interval",
+        "0.1",
+        "--no-schedule",
+    )
     worker = subprocess.Popen(
-        [sys.executable, "-c", WORKER_SCRIPT, "db_worker", "--no-startup-delay"]
-        + ["--queue-name", queue, "--interval", "0.1", "--no-schedule", "--no-reload"],
+        [sys.executable, "-c", WORKER_SCRIPT, "db_worker", *worker_args, "--no-reload"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
