@@ -75,7 +75,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stage": _(job.stage) if job.stage else "",
             "error": _(job.error) if job.error else "",
             "download": job.has_result_file and (kind is None or kind.download),
-            "links": kind.links(job) if kind and job.state == Job.State.DONE else [],
+            "links": kind.links(job) if kind else [],
             "no_worker_hint": job.state == Job.State.QUEUED and waited > WAITING_HINT_SECONDS,
             "json_url": reverse("jobs:detail", args=[job.pk]) + "?format=json",
             "job_result_days": settings.JOB_RESULT_DAYS,
