@@ -45,7 +45,7 @@ def test_a_large_file_is_previewed_and_written_by_jobs(
     client,
     city_staff,
     town_blocks,
-    large,  # noqa: F811
+    large,
 ):
     client.force_login(city_staff)
     response = upload(client, salon_workbook(), "salons.xlsx")

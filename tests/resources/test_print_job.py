@@ -37,7 +37,10 @@ def test_large_print_counts_twice(client, kita_list, settings):  # noqa: F811
 
 
 def test_staff_make_the_list_as_a_job_printed_with_their_access(
-    client, kita_list, small_limit, kita_coordinator  # noqa: F811
+    client,
+    kita_list,
+    small_limit,
+    kita_coordinator,
 ):
     client.force_login(kita_coordinator)
     offer = client.get("/resources/print.pdf?area=27127&staff=1").content.decode()
