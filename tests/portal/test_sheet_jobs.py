@@ -11,9 +11,11 @@ from portal.roles import GROUP_CITY_STAFF
 from portal.sheets.jobs import rows_estimate
 from resources.models import Resource
 from tests.conftest import make_user
+from tests.resources import test_import_page
 from tests.resources.import_files import csv_bytes, salon_workbook
-from tests.resources.test_import_page import counts, town_blocks  # noqa: F401  (fixture)
+from tests.resources.test_import_page import counts
 
+town_blocks = test_import_page.town_blocks  # the fixture, shared
 UPLOAD_URL = "/staff/import/"
 PREVIEW_URL = "/staff/import/preview/"
 SALONS = csv_bytes(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from portal.models import Job
-from tests.resources.test_print_list import kita_list  # noqa: F401  (fixture)
+from tests.resources import test_print_list
 from tests.resources.test_print_pdf import pdf_pages_text
+
+kita_list = test_print_list.kita_list  # the fixture, shared
 
 
 @pytest.fixture
@@ -14,13 +16,13 @@ def small_limit(settings):
     settings.PRINT_JOB_ROWS = 2  # kita_list has 3 public resources (4 for staff)
 
 
-def test_a_small_print_is_still_a_pdf_at_once(client, kita_list):  # noqa: F811
+def test_a_small_print_is_still_a_pdf_at_once(client, kita_list):
     response = client.get("/resources/print.pdf?area=27127")
     assert response["Content-Type"] == "application/pdf"
     assert not Job.objects.exists()
 
 
-def test_anonymous_visitors_are_asked_to_narrow_the_search(client, kita_list, small_limit):  # noqa: F811
+def test_anonymous_visitors_are_asked_to_narrow_the_search(client, kita_list, small_limit):
     response = client.get("/resources/print.pdf?area=27127")
     body = response.content.decode()
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
@@ -29,7 +31,7 @@ def test_anonymous_visitors_are_asked_to_narrow_the_search(client, kita_list, sm
     assert 'href="/resources/?area=27127"' in body
 
 
-def test_large_print_counts_twice(client, kita_list, settings):  # noqa: F811
+def test_large_print_counts_twice(client, kita_list, settings):
     settings.PRINT_JOB_ROWS = 4
     assert client.get("/resources/print.pdf?area=27127")["Content-Type"] == "application/pdf"
     body = client.get("/resources/print.pdf?area=27127&large=1").content.decode()
@@ -57,7 +59,7 @@ def test_staff_make_the_list_as_a_job_printed_with_their_access(
     assert "検索結果へ戻る" in page
 
 
-def test_an_area_map_over_the_limit_is_a_job_too(client, kita_list, small_limit, city_staff):  # noqa: F811
+def test_an_area_map_over_the_limit_is_a_job_too(client, kita_list, small_limit, city_staff):
     client.force_login(city_staff)
     offer = client.get("/areas/27127/map.pdf?public=1").content.decode()
     assert 'name="code" value="27127"' in offer
@@ -70,7 +72,7 @@ def test_an_area_map_over_the_limit_is_a_job_too(client, kita_list, small_limit,
     assert "非公開の準備中カフェ" not in "\n".join(pages)
 
 
-def test_the_job_start_needs_a_staff_login(client, kita_list, care_manager, django_user_model):  # noqa: F811
+def test_the_job_start_needs_a_staff_login(client, kita_list, care_manager, django_user_model):
     response = client.post("/resources/print/job/", {"query": "area=27127"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     plain = django_user_model.objects.create_user(username="plain", password="x-1234-abcd")
@@ -81,7 +83,7 @@ def test_the_job_start_needs_a_staff_login(client, kita_list, care_manager, djan
     assert not Job.objects.exists()
 
 
-def test_the_booklet_page_offers_a_job_for_a_big_area(client, kita_list, small_limit, city_staff):  # noqa: F811
+def test_the_booklet_page_offers_a_job_for_a_big_area(client, kita_list, small_limit, city_staff):
     client.force_login(city_staff)
     body = client.get("/staff/booklet/").content.decode()
     assert 'name="code" value="27127"' in body and "PDFを作る" in body
