@@ -15,7 +15,6 @@ from tests.resources import test_import_page
 from tests.resources.import_files import csv_bytes, salon_workbook
 from tests.resources.test_import_page import counts
 
-town_blocks = test_import_page.town_blocks  # the fixture, shared
 UPLOAD_URL = "/staff/import/"
 PREVIEW_URL = "/staff/import/preview/"
 SALONS = csv_bytes(
