@@ -19,7 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy, gettext_noop
+from django.utils.translation import get_language, gettext_lazy, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -204,7 +204,7 @@ def print_job_kinds_register() -> None:
             slug=BOOKLET,
             title=gettext_lazy("市全体の冊子"),
             run=booklet_run,
-            unit=gettext_lazy("区域"),
+            unit=pgettext_lazy("progress unit", "区域"),
         )
     )
     job_kind_register(
@@ -212,7 +212,7 @@ def print_job_kinds_register() -> None:
             slug=PRINT,
             title=gettext_lazy("大きな印刷"),
             run=print_run,
-            unit=gettext_lazy("段階"),
+            unit=pgettext_lazy("progress unit", "段階"),
             links=print_links,
         )
     )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from portal.jobs.running import JobContext
@@ -17,7 +17,7 @@ class JobError(Exception):
     """A job that cannot be done, said in Japanese for the person who asked for it."""
 
 
-DEFAULT_UNIT = _("件")
+DEFAULT_UNIT = pgettext_lazy("progress unit", "件")
 
 
 def _no_links(job: Job) -> list[tuple[str, str]]:

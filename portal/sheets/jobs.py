@@ -23,7 +23,7 @@ import zipfile
 
 from django.conf import settings
 from django.utils.module_loading import import_string
-from django.utils.translation import get_language, gettext_lazy, gettext_noop
+from django.utils.translation import get_language, gettext_lazy, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from portal.jobs import JobError, JobKind, job_kind_register
@@ -226,7 +226,7 @@ def sheet_job_kinds_register() -> None:
                 slug=slug,
                 title=title,
                 run=run,
-                unit=gettext_lazy("行"),
+                unit=pgettext_lazy("progress unit", "行"),
                 download=False,
                 links=_links,
             )
