@@ -211,3 +211,38 @@ def test_the_staff_home_lists_own_finished_jobs_only(client, kita_coordinator, m
     home = client.get("/staff/").content.decode()
     assert "作成済みの資料" in home and "北区の一覧" in home
     assert "港区の一覧" not in home and "失敗した一覧" not in home
+
+
+def count_a_run() -> None:
+    CALLS.append("run")
+
+
+def test_a_periodic_job_runs_once_per_period_however_often_the_schedule_ticks(db):
+    from portal.jobs import periodic_register
+    from portal.jobs.schedule import _PERIODIC, schedule_tick
+    from portal.models import PeriodicRun
+
+    CALLS.clear()
+    periodic_register("test.count", every=timedelta(hours=1), run=count_a_run)
+    try:
+        now = timezone.now()
+        assert "test.count" in schedule_tick(now)
+        assert "test.count" not in schedule_tick(now)  # a doubled tick
+        assert "test.count" not in schedule_tick(now + timedelta(seconds=1))
+        assert CALLS == ["run"]
+        schedule_tick(now + timedelta(hours=1))
+        assert CALLS == ["run", "run"]
+        # A worker away for five hours: one run when it is back, not five.
+        schedule_tick(now + timedelta(hours=6))
+        assert CALLS == ["run", "run", "run"]
+        runs = PeriodicRun.objects.filter(name="test.count")
+        assert runs.count() == 3 and {run.state for run in runs} == {"done"}
+    finally:
+        _PERIODIC.pop("test.count", None)
+
+
+def test_the_kernel_registers_its_own_periodic_jobs():
+    from portal.jobs import periodic_jobs
+
+    names = {periodic.name for periodic in periodic_jobs()}
+    assert {"jobs.fail_stale", "jobs.expire", "sheets.purge_uploads"} <= names

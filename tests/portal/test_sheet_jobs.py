@@ -11,7 +11,6 @@ from portal.roles import GROUP_CITY_STAFF
 from portal.sheets.jobs import rows_estimate
 from resources.models import Resource
 from tests.conftest import make_user
-from tests.resources import test_import_page
 from tests.resources.import_files import csv_bytes, salon_workbook
 from tests.resources.test_import_page import counts
 
