@@ -246,7 +246,7 @@ SEARCH_CACHE_SECONDS = envint("SEARCH_CACHE_SECONDS", 300)
 # larger prints: manage.py print_booklet.
 PRINT_MAX_ROWS = envint("PRINT_MAX_ROWS", 3000)
 # Prints of more rows than this (large print: half as many) are made as a background
-# job instead of in the request: about 5 s of WeasyPrint (measured by bench).
+# job instead of in the request: about 3 s of WeasyPrint (bench: 100 rows take about 1 s).
 PRINT_JOB_ROWS = envint("PRINT_JOB_ROWS", 300)
 # Imports of more rows than this (an estimate from the file) preview and write as a job.
 IMPORT_JOB_ROWS = envint("IMPORT_JOB_ROWS", 2000)
