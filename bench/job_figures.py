@@ -46,7 +46,7 @@ SEARCH_UNDER_JOB_RATIO = 1.5
 
 LATENCY_JOBS = 12  # and one before them, while the worker starts
 BUSY_SECONDS_MAX = 180  # stop measuring a job that the busy machine starves
-IDLE_REQUESTS = 60
+IDLE_SECONDS = 30  # of idle requests before the job, and again after it
 WAIT_SECONDS = 300
 
 
@@ -179,8 +179,10 @@ class JobsSection:
         with gunicorn_server(url, {"SEARCH_CACHE_SECONDS": "0"}) as base:
             for path in paths * 2:
                 _get_ms(base + path)
-            # Idle before and after the job: the machine's other load drifts.
-            idle = [_get_ms(base + paths[n % len(paths)]) for n in range(IDLE_REQUESTS // 2)]
+            # Idle for a while before and after the job: the machine's other load
+            # drifts, and a short idle sample would miss its spikes that a long
+            # busy one catches.
+            idle = self._requests(base, paths, IDLE_SECONDS)
             job = job_start("booklet", user=None, label="bench booklet", params={"staff": False})
             busy: list[float] = []
             while True:
@@ -195,7 +197,7 @@ class JobsSection:
                 if n % 5 == 0:
                     job.refresh_from_db()
             _wait(job, worker)
-            idle += [_get_ms(base + paths[n % len(paths)]) for n in range(IDLE_REQUESTS // 2)]
+            idle += self._requests(base, paths, IDLE_SECONDS)
         return {
             "idle_requests": len(idle),
             "busy_requests": len(busy),
@@ -203,6 +205,13 @@ class JobsSection:
             "busy_p95_ms": round(_p95(busy), 1) if busy else None,
             "ratio": round(_p95(busy) / _p95(idle), 2) if busy else None,
         }
+
+    @staticmethod
+    def _requests(base: str, paths: list[str], seconds: float) -> list[float]:
+        times, until = [], time.monotonic() + seconds
+        while time.monotonic() < until:
+            times.append(_get_ms(base + paths[len(times) % len(paths)]))
+        return times
 
     def checks(self, figures: dict | None, ctx: Context) -> list[Check]:
         if not figures:
