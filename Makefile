@@ -56,7 +56,7 @@ test: install system-deps lint
 	$(PY) -m pytest
 
 test-fast: install
-	$(PY) -m pytest -m "not e2e"
+	$(PY) -m pytest -m "not e2e and not slow"
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -15,7 +15,6 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from coordinators.models import (
     Activity,
@@ -36,7 +35,8 @@ from resources.models import Resource
 SEED = 20251
 REF_PREFIX = "DEMO-A-"
 START = fiscal_year_bounds(2025)[0]  # 令和7年度
-# A fixed end keeps the demo the same from one day to the next.
+# The demo is the city as of this day, whatever day it is loaded: the same data
+# (and the same tests) from one day to the next.
 END = date(2026, 11, 20)
 ACTIVE_FROM = date(2017, 10, 1)
 
@@ -202,7 +202,7 @@ def _original_states() -> dict[int, tuple[str, str]]:
 
 def build_coordinators_demo(*, say: Callable[[str], None] = lambda _m: None) -> dict[str, int]:
     rng = random.Random(SEED)
-    end = min(END, timezone.localdate())
+    end = END
     coordinators = make_coordinators()
     by_area: dict[int, Coordinator] = {}
     for coordinator in coordinators:

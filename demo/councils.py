@@ -14,7 +14,6 @@ from collections.abc import Callable
 from datetime import date, time, timedelta
 
 from django.db.models import Q
-from django.utils import timezone
 
 from councils.models import Council, CouncilMember, Meeting, RegionalIssue
 from demo.coordinators import END, hokatsu_name
@@ -211,7 +210,7 @@ def _established_by(ward: Area) -> str:
 
 def build_councils_demo(*, say: Callable[[str], None] = lambda _m: None) -> dict[str, int]:
     rng = random.Random(SEED)
-    end = min(END, timezone.localdate())
+    end = END
     meeting_plans: list[tuple[str, dict, list[CouncilMember]]] = []
     councils: list[tuple[Council, list[CouncilMember]]] = []
 

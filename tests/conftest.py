@@ -153,6 +153,75 @@ def areas(kita, kita1, kita2, minato, minato1) -> dict[str, Area]:
     return {"kita": kita, "kita1": kita1, "kita2": kita2, "minato": minato, "minato1": minato1}
 
 
+# 町丁 (address points) of the small city, for address look-up ---------------------
+
+
+@pytest.fixture
+def umeda(kita1) -> AddressPoint:
+    """梅田１丁目 lies in 北区 第1圏域."""
+    return make_address_point(
+        code="27127001",
+        city="大阪市",
+        ward="北区",
+        name="梅田１丁目",
+        lat=34.7005,
+        lng=135.4905,
+        area=kita1,
+    )
+
+
+@pytest.fixture
+def tenma(kita2) -> AddressPoint:
+    """天満２丁目 lies in 北区 第2圏域."""
+    return make_address_point(
+        code="27127002",
+        city="大阪市",
+        ward="北区",
+        name="天満２丁目",
+        lat=34.7205,
+        lng=135.5105,
+        area=kita2,
+    )
+
+
+@pytest.fixture
+def minato_umeda(minato1) -> AddressPoint:
+    """A 町丁 of the same name in another ward: the ward in the address decides."""
+    return make_address_point(
+        code="27107001",
+        city="大阪市",
+        ward="港区",
+        name="梅田1丁目",
+        lat=34.66,
+        lng=135.44,
+        area=minato1,
+    )
+
+
+@pytest.fixture
+def town_blocks(areas) -> None:
+    """Two 町丁 of 北区 as a spreadsheet's addresses name them (梅田１丁目 in 第1圏域,
+    中崎西２丁目 in 第2圏域), so that imported addresses find their area and point."""
+    make_address_point(
+        code="27127001001",
+        city="大阪市",
+        ward="北区",
+        name="梅田１丁目",
+        lat=34.700,
+        lng=135.495,
+        area=areas["kita1"],
+    )
+    make_address_point(
+        code="27127002002",
+        city="大阪市",
+        ward="北区",
+        name="中崎西２丁目",
+        lat=34.712,
+        lng=135.505,
+        area=areas["kita2"],
+    )
+
+
 def make_user(username: str, group: str | None = None, areas=(), **extra) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, **extra)
     if group:

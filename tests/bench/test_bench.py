@@ -82,6 +82,7 @@ def run(*args: str) -> str:
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_bench_reports_every_shape_and_the_map_from_its_own_database(throwaway_bench_database):
     before = (Resource.objects.count(), Area.objects.count(), Category.objects.count())
     test_database = connection.settings_dict["NAME"]
@@ -148,6 +149,7 @@ def test_bench_reports_every_shape_and_the_map_from_its_own_database(throwaway_b
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_bench_measures_the_cp932_import_and_leaves_the_bench_data_alone(
     throwaway_bench_database,
 ):
@@ -244,6 +246,7 @@ def test_gunicorn_is_pointed_at_the_bench_database(configured, url):
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_throughput_runs_gunicorn_on_the_bench_database_and_stops_it(
     throwaway_bench_database, monkeypatch, tmp_path
 ):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.import_figures import import_bench_figures
 from resources.models import Resource
 from tests.conftest import make_resource
 from tests.resources.import_files import WAM_OSAKA
+
+pytestmark = pytest.mark.slow
 
 
 def test_bench_figures_leave_the_database_as_it_was(areas):

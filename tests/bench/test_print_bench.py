@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.pdf_figures import print_bench_figures
 from tests.conftest import make_resource
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_figures_measure_every_case(areas, exercise):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
 from portal.models import AddressPoint, Area, User
 from resources.models import Resource
+
+pytestmark = pytest.mark.slow
 
 
 def test_load_demo_builds_osaka_and_is_idempotent(db, capsys):

@@ -13,6 +13,7 @@ from portal.municipality import city
 from resources.models import Resource
 
 
+@pytest.mark.slow
 def test_the_kawaguchi_demo_is_one_city_with_20_districts_and_is_idempotent(db, capsys):
     call_command("load_demo", "--city", "kawaguchi")
     output = capsys.readouterr().out

@@ -3,6 +3,7 @@ for 令和7年度 and 令和8年度 to date, and a second run changes nothing.""
 
 from __future__ import annotations
 
+import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
@@ -11,6 +12,8 @@ from councils.models import Council, CouncilMember, Meeting, RegionalIssue
 from portal.models import Area, User
 from reports.tables import build_report
 from resources.models import Resource
+
+pytestmark = pytest.mark.slow
 
 
 def snapshot():

@@ -72,33 +72,6 @@ def test_an_address_with_hyphens_reads_its_first_number_as_the_chome():
     assert address_key("梅田１－２－３").startswith(normalize_address("梅田1丁目"))
 
 
-@pytest.fixture
-def umeda(kita1) -> AddressPoint:
-    return AddressPoint.objects.create(
-        code="27127001",
-        city="大阪市",
-        ward="北区",
-        name="梅田１丁目",
-        lat=34.7005,
-        lng=135.4905,
-        area=kita1,
-    )
-
-
-@pytest.fixture
-def minato_umeda(minato1) -> AddressPoint:
-    """A 町丁 of the same name in another ward: the ward in the address decides."""
-    return AddressPoint.objects.create(
-        code="27107001",
-        city="大阪市",
-        ward="港区",
-        name="梅田1丁目",
-        lat=34.66,
-        lng=135.44,
-        area=minato1,
-    )
-
-
 def test_an_address_with_its_ward_finds_the_cho_of_that_ward(areas, umeda, minato_umeda):
     found = locator().locate(address="大阪市港区梅田一丁目5-1")
 

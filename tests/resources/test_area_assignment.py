@@ -8,41 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from portal.models import AddressPoint
 from resources.models import Resource
 from resources.services import resource_update
 from tests.conftest import make_address_point, make_area, make_resource, square
 
 ADDRESS_POINT = Resource.LocationSource.ADDRESS_POINT
 EXACT = Resource.LocationSource.EXACT
-
-
-@pytest.fixture
-def umeda(areas) -> AddressPoint:
-    """梅田１丁目 lies in 北区 第1圏域."""
-    return AddressPoint.objects.create(
-        code="27127001",
-        city="大阪市",
-        ward="北区",
-        name="梅田１丁目",
-        lat=34.7005,
-        lng=135.4905,
-        area=areas["kita1"],
-    )
-
-
-@pytest.fixture
-def tenma(areas) -> AddressPoint:
-    """天満２丁目 lies in 北区 第2圏域."""
-    return AddressPoint.objects.create(
-        code="27127002",
-        city="大阪市",
-        ward="北区",
-        name="天満２丁目",
-        lat=34.7205,
-        lng=135.5105,
-        area=areas["kita2"],
-    )
 
 
 def test_an_address_alone_gives_the_area_and_the_cho_point(areas, umeda):

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.models import AddressPoint, User
+from portal.models import User
 from resources.models import Resource
 from tests.conftest import make_resource
 from tests.resources.import_files import csv_bytes, salon_workbook
@@ -15,28 +15,6 @@ from tests.resources.import_files import csv_bytes, salon_workbook
 UPLOAD_URL = "/staff/import/"
 PREVIEW_URL = "/staff/import/preview/"
 DONE_URL = "/staff/import/done/"
-
-
-@pytest.fixture
-def town_blocks(areas):
-    AddressPoint.objects.create(
-        code="27127001001",
-        city="大阪市",
-        ward="北区",
-        name="梅田１丁目",
-        lat=34.700,
-        lng=135.495,
-        area=areas["kita1"],
-    )
-    AddressPoint.objects.create(
-        code="27127002002",
-        city="大阪市",
-        ward="北区",
-        name="中崎西２丁目",
-        lat=34.712,
-        lng=135.505,
-        area=areas["kita2"],
-    )
 
 
 @pytest.fixture

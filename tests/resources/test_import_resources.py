@@ -11,7 +11,6 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from portal.models import AddressPoint
 from resources.importing import (
     IMPORTABLE_KEYS,
     resources_import,
@@ -31,29 +30,6 @@ from tests.resources.import_files import (
 )
 
 History = Resource.history.model
-
-
-@pytest.fixture
-def town_blocks(areas) -> None:
-    """Two 町丁 of 北区, so that addresses find their area and point."""
-    AddressPoint.objects.create(
-        code="27127001001",
-        city="大阪市",
-        ward="北区",
-        name="梅田１丁目",
-        lat=34.700,
-        lng=135.495,
-        area=areas["kita1"],
-    )
-    AddressPoint.objects.create(
-        code="27127002002",
-        city="大阪市",
-        ward="北区",
-        name="中崎西２丁目",
-        lat=34.712,
-        lng=135.505,
-        area=areas["kita2"],
-    )
 
 
 def salon_import(**kwargs):
