@@ -27,6 +27,7 @@ from coordinators.models import (
 )
 from coordinators.services import coordinator_save, resource_launch_record
 from portal.models import Area, User
+from portal.municipality import city
 from portal.roles import GROUP_COORDINATOR
 from portal.wareki import fiscal_year_bounds
 from resources.models import Resource
@@ -140,6 +141,9 @@ def _affiliation(name: str, order: int) -> Affiliation:
 
 
 def hokatsu_name(ward: Area, area: Area) -> str:
+    if not city().has_wards:
+        # 川口市: each 圏域's centre is named after it (青木圏域 → 青木地域包括支援センター).
+        return f"{area.name.removesuffix('圏域')}地域包括支援センター"
     index = area.code.rsplit("-", 1)[-1]
     if index == "1":
         return f"{ward.name}地域包括支援センター"

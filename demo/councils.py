@@ -18,6 +18,7 @@ from django.db.models import Q
 from councils.models import Council, CouncilMember, Meeting, RegionalIssue
 from demo.coordinators import END, hokatsu_name
 from portal.models import Area
+from portal.municipality import city
 from portal.wareki import fiscal_year_bounds, fiscal_year_months, fiscal_year_of
 from resources.models import Resource
 
@@ -201,6 +202,12 @@ def _members(rng: random.Random, council: Council, sectors) -> list[CouncilMembe
     return members
 
 
+def _established_by(ward: Area) -> str:
+    """大阪市北区 for a ward; 川口市 for a city that is its one tier-1 area."""
+    current = city()
+    return f"{current.name}{ward.name}" if current.has_wards else current.name
+
+
 def build_councils_demo(*, say: Callable[[str], None] = lambda _m: None) -> dict[str, int]:
     rng = random.Random(SEED)
     end = END
@@ -221,7 +228,7 @@ def build_councils_demo(*, say: Callable[[str], None] = lambda _m: None) -> dict
             established_on=date(est_year, est_month, 1),
             origin=Council.Origin.EXISTING if existing else Council.Origin.NEW,
             existing_body=existing,
-            established_by=f"大阪市{ward.name}",
+            established_by=_established_by(ward),
             operated_by=f"{ward.name}社会福祉協議会",
         )
         members = _members(rng, council, TIER1_SECTORS)
@@ -258,7 +265,7 @@ def build_councils_demo(*, say: Callable[[str], None] = lambda _m: None) -> dict
                 established_on=est,
                 origin=Council.Origin.EXISTING if existing2 else Council.Origin.NEW,
                 existing_body=existing2,
-                established_by=f"大阪市{ward.name}",
+                established_by=_established_by(ward),
                 operated_by=hokatsu_name(ward, area),
             )
             members2 = _members(rng, council2, TIER2_SECTORS)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.cache import data_changed
-from portal.models import AddressPoint, Area, Job, PeriodicRun, User
+from portal.models import AddressPoint, Area, Job, Municipality, PeriodicRun, User
 from portal.widgets import BoundaryPreviewWidget, LocationPickerWidget
 
 admin.site.site_header = _("地域資源ポータル 管理")
@@ -86,6 +86,51 @@ class AddressPointAdmin(VersionedDataAdmin):
     list_select_related = ("area",)
     readonly_fields = ("normalized_name",)
     autocomplete_fields = ("area",)
+
+
+class MunicipalityForm(forms.ModelForm):
+    class Meta:
+        model = Municipality
+        fields = "__all__"
+        widgets = {"center_lat": LocationPickerWidget()}
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(VersionedDataAdmin):
+    """The one row of the city's settings: no second row, no delete."""
+
+    form = MunicipalityForm
+    list_display = ("__str__", "prefecture", "code", "has_wards", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "name_en", "prefecture", "code", "has_wards")}),
+        (_("ページの表示"), {"fields": ("program_name",)}),
+        (_("地図"), {"fields": ("center_lat", "center_lng", "zoom")}),
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not Municipality.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_changeform_initial_data(self, request) -> dict:
+        # The environment's values are the first default of a new row.
+        from portal.municipality import city
+
+        current = city()
+        return {
+            "name": current.name,
+            "name_en": current.name_en,
+            "prefecture": current.prefecture,
+            "code": current.code,
+            "center_lat": current.center_lat,
+            "center_lng": current.center_lng,
+            "zoom": current.zoom,
+        }
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.pk = 1  # the one row every reader reads
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(User)

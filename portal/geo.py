@@ -22,6 +22,7 @@ from portal.cache import data_changed, versioned_value
 from portal.text import address_key, normalize_address
 
 EARTH_RADIUS_KM = 6371.0088
+OAZA = "大字"
 WALKING_METERS_PER_MINUTE = 80  # 不動産の表示に関する公正競争規約: 徒歩1分 = 80 m
 
 
@@ -117,12 +118,20 @@ class Locator:
             if area.centroid_lat is not None and area.centroid_lng is not None:
                 locator.centroids[area.id] = (area.centroid_lat, area.centroid_lng, area.tier)
         for point in AddressPoint.objects.values_list(
-            "id", "ward", "normalized_name", "lat", "lng", "area_id"
+            "id", "city", "ward", "normalized_name", "lat", "lng", "area_id"
         ).iterator():
-            point_id, ward, name_key, lat, lng, area_id = point
-            entry = _PointEntry(name_key, point_id, lat, lng, area_id)
-            locator.wards.setdefault(normalize_address(ward), []).append(entry)
-            locator.names.setdefault(name_key, []).append(entry)
+            point_id, city, ward, name_key, lat, lng, area_id = point
+            # A city without wards (川口市, 港区) is its own "ward": the 町丁
+            # name follows the city's name in an address.
+            ward_key = normalize_address(ward or city)
+            keys = [name_key]
+            if name_key.startswith(OAZA) and len(name_key) > len(OAZA):
+                # 大字赤山 is written 赤山 in most addresses.
+                keys.append(name_key[len(OAZA) :])
+            for key in keys:
+                entry = _PointEntry(key, point_id, lat, lng, area_id)
+                locator.wards.setdefault(ward_key, []).append(entry)
+                locator.names.setdefault(key, []).append(entry)
         return locator
 
     def match_address(self, address: str) -> _PointEntry | None:

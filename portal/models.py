@@ -4,7 +4,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -128,9 +128,14 @@ class Area(models.Model):
 
     @property
     def label(self) -> str:
-        """Name with its tier-1 parent where that helps: 北区 第1圏域 stays as is."""
+        """Name with its tier-1 parent where that helps: 北区 第1圏域 stays as is,
+        and in a city without wards the parent is the city itself, named on
+        every page already (青木圏域, not 川口市 青木圏域)."""
         if self.parent and not self.name.startswith(self.parent.name):
-            return f"{self.parent.name} {self.name}"
+            from portal.municipality import city
+
+            if city().has_wards:
+                return f"{self.parent.name} {self.name}"
         return self.name
 
     @cached_property
@@ -322,3 +327,67 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.slot:%Y-%m-%d %H:%M}"
+
+
+class Municipality(models.Model):
+    """The city this deployment serves: one row, edited in the admin and filled by
+    ``manage.py setup_city``. A field left blank (or the row missing) falls back
+    to the environment (``CITY_NAME``, ``PREFECTURE_NAME`` …): every reader goes
+    through ``portal.municipality.city()``."""
+
+    name = models.CharField(_("自治体名"), max_length=50, blank=True, help_text=_("例: 川口市"))
+    name_en = models.CharField(
+        _("自治体名（英語）"),
+        max_length=100,
+        blank=True,
+        help_text=_("英語のページで使う名前（例: Kawaguchi City）"),
+    )
+    prefecture = models.CharField(
+        _("都道府県名"), max_length=10, blank=True, help_text=_("例: 埼玉県")
+    )
+    code = models.CharField(
+        _("全国地方公共団体コード"),
+        max_length=6,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\d{6}$", _("全国地方公共団体コードは検査数字つきの6桁で入力してください。")
+            )
+        ],
+        help_text=_("検査数字つきの6桁（例: 112038）。オープンデータと HSDS で使います。"),
+    )
+    center_lat = models.FloatField(
+        _("地図の中心の緯度"), null=True, blank=True, validators=LAT_VALIDATORS
+    )
+    center_lng = models.FloatField(
+        _("地図の中心の経度"), null=True, blank=True, validators=LNG_VALIDATORS
+    )
+    zoom = models.PositiveSmallIntegerField(
+        _("地図の拡大率"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(18)],
+        help_text=_("5（広域）〜18（建物）。市全体が見えるのはおよそ11〜13です。"),
+    )
+    program_name = models.CharField(
+        _("事業の名称"),
+        max_length=100,
+        blank=True,
+        help_text=_("ページの上下と印刷物に出す事業名。空欄では「生活支援体制整備事業」です。"),
+    )
+    has_wards = models.BooleanField(
+        _("行政区がある"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "第1層が区（大阪市の各区など）か、市そのもの（川口市・港区など）か。空欄では環境変数 CITY_HAS_WARDS（既定: 区がある）に従います。"
+        ),
+    )
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("自治体の設定")
+        verbose_name_plural = _("自治体の設定")
+
+    def __str__(self) -> str:
+        return self.name or str(_("自治体の設定"))

@@ -224,6 +224,10 @@ LEAFLET_CONFIG = {
 # The municipality's codes for open data (全国地方公共団体コード) and HSDS ids.
 LOCAL_GOVERNMENT_CODE = os.environ.get("LOCAL_GOVERNMENT_CODE", "271004")
 PREFECTURE_NAME = os.environ.get("PREFECTURE_NAME", "大阪府")
+# Whether tier 1 is the city's wards (大阪市) or the city itself (川口市, 港区).
+# These are the first defaults: the city's settings in the database
+# (portal.Municipality, filled by manage.py setup_city) win.
+CITY_HAS_WARDS = envbool("CITY_HAS_WARDS", True)
 
 # Limits and periods the city may set.
 # Django's cache: each process's memory, or Redis shared by every process and host.

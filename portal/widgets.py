@@ -8,12 +8,15 @@ from django.conf import settings
 
 def map_settings() -> dict:
     """What every map of ours needs: tiles, attribution, the city's centre."""
-    lat, lng = settings.MAP_CENTER
+    from portal.municipality import city
+
+    current = city()
     return {
         "tile_url": settings.TILE_URL,
         "tile_attribution": settings.TILE_ATTRIBUTION,
-        "center_lat": lat,
-        "center_lng": lng,
+        "center_lat": current.center_lat,
+        "center_lng": current.center_lng,
+        "zoom": current.zoom,
     }
 
 

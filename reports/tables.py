@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from coordinators.models import Affiliation, Function, Kind
 from councils.models import Council
 from portal.models import Area
+from portal.municipality import city
 from portal.wareki import (
     FISCAL_MONTHS,
     fiscal_month_index,
@@ -172,6 +173,13 @@ def _area_q(field_name: str, area: Area | None) -> Q:
 
 # 協議体の設置状況 -------------------------------------------------------------------
 
+
+def _area_column() -> str:
+    """The first column's header: 区名 in a city of wards, 区域 where tier 1 is the
+    city itself (its one row is 川口市, not a 区)."""
+    return "区名" if city().has_wards else "区域"
+
+
 COUNCIL_COLUMNS = [
     "区名",
     "事業開始時期",
@@ -265,7 +273,7 @@ def council_status(*, fiscal_year: int, area: Area | None = None, reader: Report
     table = Table(
         key="councils",
         caption=_("協議体の設置状況"),
-        columns=list(COUNCIL_COLUMNS),
+        columns=[_area_column(), *COUNCIL_COLUMNS[1:]],
         rows=rows,
         notes=[
             _(
@@ -374,7 +382,7 @@ def creation(*, fiscal_year: int, area: Area | None = None, reader: ReportReader
     table = Table(
         key="creation",
         caption=_("地域資源の創出数"),
-        columns=["区名", "区分", *[c.name for c in categories], SUBTOTAL, TOTAL, "目標"],
+        columns=[_area_column(), "区分", *[c.name for c in categories], SUBTOTAL, TOTAL, "目標"],
         rows=rows,
         label_columns=2,
         column_groups=groups,
@@ -386,7 +394,12 @@ def creation(*, fiscal_year: int, area: Area | None = None, reader: ReportReader
             _(
                 "1つの資源は1つのカテゴリ（表の左から見て最初に当てはまるもの）で数えます。カテゴリのない資源は「その他」です。"
             ),
-            _("目標は1区・1年度あたり%(n)s か所です。") % {"n": target},
+            (
+                _("目標は1区・1年度あたり%(n)s か所です。")
+                if city().has_wards
+                else _("目標は1年度あたり%(n)s か所です。")
+            )
+            % {"n": target},
         ],
         wide=True,
     )

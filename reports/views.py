@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from portal.i18n import in_source_language
 from portal.models import Area
+from portal.municipality import city
 from portal.pdf import pdf_response, render_to_pdf, safe_filename
 from portal.wareki import fiscal_year_of, format_date, format_fiscal_year
 from reports.policy import can_view_reports
@@ -177,7 +177,7 @@ def _file_view(kind: str):
             response["Content-Disposition"] = _attachment(built, stem, "csv")
         elif kind == "xlsx":
             response = HttpResponse(
-                report_xlsx(built, city_name=settings.CITY_NAME), content_type=XLSX_TYPE
+                report_xlsx(built, city_name=city().name), content_type=XLSX_TYPE
             )
             response["Content-Disposition"] = _attachment(built, stem, "xlsx")
         else:

@@ -30,12 +30,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal import parsers
+from portal.municipality import city
 from portal.roles import Reader
 from resources.importing import COLUMNS, Column
 from resources.models import WEEKDAY_CODES, Resource, schedule_summary, weekday_bit
@@ -337,11 +337,12 @@ def opendata_values(view: ResourceView) -> dict:
         if weekdays & weekday_bit(code)
     )
     area = view["area"]
+    current = city()
     updated = timezone.localtime(view["updated_at"]).date() if view["updated_at"] else None
     return {
-        "全国地方公共団体コード": getattr(settings, "LOCAL_GOVERNMENT_CODE", ""),
+        "全国地方公共団体コード": current.code,
         "ID": view["code"],
-        "地方公共団体名": getattr(settings, "CITY_NAME", ""),
+        "地方公共団体名": current.name,
         "名称": view["name"],
         "名称_カナ": _katakana(view["kana"]),
         "種別": view["type_label"],

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from portal.municipality import city
 from portal.roles import Reader
 from resources.models import Resource
 from resources.policy import resources_visible_to
@@ -52,9 +53,13 @@ _PREFECTURE = re.compile(r"^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)
 _CITY = re.compile(r"^(?:東京都|北海道|(?:京都|大阪)府|.{2,3}県)?(.+?[市区町村])")
 
 
-@cache
 def _namespace(kind: str) -> uuid.UUID:
-    site = getattr(settings, "HSDS_NAMESPACE", "") or f"chiiki-shigen-portal:{settings.CITY_NAME}"
+    site = getattr(settings, "HSDS_NAMESPACE", "") or f"chiiki-shigen-portal:{city().name}"
+    return _namespace_of(site, kind)
+
+
+@cache
+def _namespace_of(site: str, kind: str) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"urn:{site}:{kind}")
 
 
@@ -94,16 +99,14 @@ def public_resources() -> QuerySet[Resource]:
 def _address(data: ResourceView, location_id: str) -> dict:
     address = data["address"]
     prefecture = _PREFECTURE.match(address)
-    city = _CITY.match(address)
+    city_match = _CITY.match(address)
     return {
         "id": _id("address", data["pk"]),
         "location_id": location_id,
         "address_1": address,
-        "city": city.group(1) if city else settings.CITY_NAME,
-        "region": data["ward_name"],
-        "state_province": prefecture.group(1)
-        if prefecture
-        else getattr(settings, "PREFECTURE_NAME", ""),
+        "city": city_match.group(1) if city_match else city().name,
+        "region": data["ward_name"] if city().has_wards else "",
+        "state_province": prefecture.group(1) if prefecture else city().prefecture,
         "postal_code": data["postal_code"],
         "country": "JP",
         "address_type": "physical",

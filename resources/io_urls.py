@@ -8,6 +8,7 @@ from django.urls import path
 
 from portal.sheets.views import sheet_done, sheet_preview, sheet_upload
 from resources import api, io_views
+from resources.citysetup.views import city_setup_page
 
 # The staff import: the sheet engine's shared pages for the "resources" kind
 # (registered by ResourcesConfig.ready()).
@@ -21,6 +22,7 @@ urlpatterns = [
     path("staff/import/preview/", sheet_preview, RESOURCES, name="import_preview"),
     path("staff/import/done/", sheet_done, RESOURCES, name="import_done"),
     path("staff/export/", io_views.export, name="export"),
+    path("staff/city/", city_setup_page, name="city_setup"),
     path("opendata/resources.csv", io_views.opendata, name="opendata"),
     path("opendata/resources-columns.csv", io_views.opendata_columns, name="opendata_columns"),
 ]

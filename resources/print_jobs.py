@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.context_processors import city_name
 from portal.jobs import JobError, JobKind, job_kind_register
 from portal.jobs.policy import jobs_visible_to
 from portal.jobs.service import JobConflict, job_start
 from portal.models import Area, Job
+from portal.municipality import city
 from portal.pdf import documents_write_pdf, html_to_document, safe_filename
 from portal.roles import can_see_staff_only, is_city_staff
 from resources.printing import (
@@ -71,7 +71,7 @@ def booklet_run(context) -> None:
         context.progress(done, len(areas), STAGE_LAYOUT)
     context.progress(len(areas), len(areas), STAGE_WRITE)
     variant = _("関係者用") if staff else _("公開用")
-    filename = safe_filename(f"地域資源マップ_{city_name()}_{variant}")
+    filename = safe_filename(f"地域資源マップ_{city().display_name}_{variant}")
     with context.result_file(filename) as path:
         documents_write_pdf(documents, path)
     context.result_data(

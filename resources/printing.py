@@ -36,8 +36,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_cookie
 
-from portal.context_processors import city_name
 from portal.models import Area
+from portal.municipality import city
 from portal.pdf import html_to_pdf, pdf_response, safe_filename
 from portal.roles import Reader, can_see_staff_only, is_city_staff, reader_tier
 from portal.wareki import format_both
@@ -224,7 +224,8 @@ def _common_context(*, title: str, options: PrintOptions) -> dict:
     return {
         "title": title,
         "printed_on": format_both(today),
-        "city_name": city_name(),
+        "city_name": city().display_name,
+        "program_name": city().program_name,
         "large": options.large,
         "staff_fields": options.staff_fields,
         "booklet_url": reverse("printing:booklet"),

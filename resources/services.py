@@ -14,6 +14,8 @@ in signals: a bare ``Resource.objects.create`` or ``save()`` does none of it.
 - ``schedule_rule_save`` / ``schedule_rule_delete``: one rule of a resource.
 - ``resources_bulk_create``: thousands of new resources at once (the demo and the
   bench), with the same derived fields; one version move for all.
+- ``resources_area_refresh``: the areas of all resources again, after the areas
+  or the 町丁 changed (``manage.py setup_city``).
 - The importer (resources/importing.py) writes in bulk with the same rules and
   calls ``data_changed`` once.
 """
@@ -341,6 +343,43 @@ def resources_bulk_create(
         ScheduleRule.objects.bulk_create(rules, batch_size=batch_size)
         data_changed()
     return created
+
+
+def resources_area_refresh(*, reason: str = "", by: Actor = None) -> int:
+    """Give every resource whose area staff did not set by hand (``area_locked``)
+    the area its address or point lies in now, by ``resource_prepare``'s rules
+    (address first, point in polygon second, nearest area third): after the
+    areas or the 町丁 changed (``manage.py setup_city``). The points are left as
+    they are. One history entry per resource that moved, one version move.
+    Returns how many moved."""
+    from simple_history.utils import bulk_update_with_history
+
+    index = locator()
+    moved = []
+    for resource in Resource.objects.filter(area_locked=False).order_by("pk").iterator():
+        has_point = resource.lat is not None and resource.lng is not None
+        match = index.locate(
+            address=resource.address,
+            lat=resource.lat if has_point else None,
+            lng=resource.lng if has_point else None,
+        )
+        area_id = match.area_id or resource.area_id
+        tier1_id = _tier1_id(area_id, index)
+        if (area_id, tier1_id) != (resource.area_id, resource.area_tier1_id):
+            resource.area_id, resource.area_tier1_id = area_id, tier1_id
+            moved.append(resource)
+    if moved:
+        with transaction.atomic():
+            bulk_update_with_history(
+                moved,
+                Resource,
+                ["area", "area_tier1"],
+                batch_size=500,
+                default_user=by if getattr(by, "is_authenticated", False) else None,
+                default_change_reason=str(reason)[:REASON_MAX] or None,
+            )
+            data_changed()
+    return len(moved)
 
 
 # The write --------------------------------------------------------------------------

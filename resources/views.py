@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_cookie
 from portal import weekdays
 from portal.cache import cache_public_page
 from portal.models import Area
+from portal.municipality import city
 from portal.roles import Reader
 from resources.models import Resource
 from resources.policy import resource_for_user, resources_visible_to
@@ -51,7 +52,7 @@ def _form_options(filters: SearchFilters) -> dict:
                 if a["tier"] == tier
             ],
         )
-        for tier, label in ((1, _("第1層（区）")), (2, _("第2層（圏域）")))
+        for tier, label in _area_tiers()
     ]
 
     def boxes(name, items, chosen, colors=None):
@@ -106,6 +107,33 @@ def _form_options(filters: SearchFilters) -> dict:
         "checkbox_groups": checkbox_groups,
         "sort_options": [(s.value, label, s is filters.sort) for s, label in SORT_LABELS.items()],
         "categories": lists["categories"],
+    }
+
+
+def _area_tiers() -> tuple[tuple[int, str], ...]:
+    """The tiers the area choices offer: a city without wards is its one tier-1
+    area, so only its 圏域 are offered (no 区 selector)."""
+    if city().has_wards:
+        return ((1, _("第1層（区）")), (2, _("第2層（圏域）")))
+    return ((2, _("圏域")),)
+
+
+def _map_config() -> dict:
+    current = city()
+    if current.has_wards:
+        labels = {"tier1": _("第1層（区）の境界"), "tier2": _("第2層（圏域）の境界")}
+    else:
+        labels = {"tier1": _("%(city)sの境界") % {"city": current.display_name}}
+        labels["tier2"] = _("圏域の境界")
+    return {
+        "geojson": reverse("resources:map_geojson"),
+        "areas": reverse("resources:areas_geojson"),
+        "search": reverse("resources:search"),
+        "labels": labels,
+        "center": [current.center_lat, current.center_lng],
+        "zoom": current.zoom,
+        # Without wards the 圏域 are what a resident places themselves in.
+        "show_tier2": not current.has_wards,
     }
 
 
@@ -202,12 +230,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.GET.get("partial") == "1":
         return render(request, "resources/_results.html", context)
     context |= {
-        "map_config": {
-            "geojson": reverse("resources:map_geojson"),
-            "areas": reverse("resources:areas_geojson"),
-            "search": reverse("resources:search"),
-            "labels": {"tier1": _("第1層（区）の境界"), "tier2": _("第2層（圏域）の境界")},
-        },
+        "map_config": _map_config(),
         "show_map_first": request.GET.get("view") == "map",
         **_form_options(filters),
     }
@@ -333,11 +356,17 @@ def home(request: HttpRequest) -> HttpResponse:
     counts = dict(
         visible.values("area_tier1").annotate(n=Count("pk")).values_list("area_tier1", "n")
     )
-    wards = [(area, counts.get(area.pk, 0)) for area in Area.objects.tier1()]
+    total = sum(counts.values())
+    if city().has_wards:
+        wards = [(area, counts.get(area.pk, 0)) for area in Area.objects.tier1()]
+        return render(request, "resources/home.html", {"wards": wards, "total": total})
+    # One tier-1 area, the city: its 圏域 are the places to list.
+    counts = dict(visible.values("area").annotate(n=Count("pk")).values_list("area", "n"))
+    districts = [(area, counts.get(area.pk, 0)) for area in Area.objects.tier2()]
     return render(
         request,
         "resources/home.html",
-        {"wards": wards, "total": sum(counts.values())},
+        {"by_district": True, "districts": districts, "total": total},
     )
 
 

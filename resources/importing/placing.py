@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from django.conf import settings
-
 from portal.geo import address_key, haversine_km, locator
+from portal.municipality import city as current_city
 from portal.text import normalize_address
 from resources.importing.references import References
 from resources.models import Resource
@@ -45,7 +44,7 @@ class Placer:
         self.centroid_lat = numpy.radians([centroids[a][0] for a in ids])
         self.centroid_lng = numpy.radians([centroids[a][1] for a in ids])
         self._address_cache: dict[str, object] = {}
-        city = getattr(settings, "CITY_NAME", "")
+        city = current_city().name
         self.ward_keys = [
             (normalize_address(f"{city}{name}"), pk) for pk, name in refs.ward_names.items()
         ]

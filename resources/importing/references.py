@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
-
 from portal import parsers
 from portal.models import Area, User
+from portal.municipality import city as current_city
 from portal.parsers import ParseError
 from resources.models import Category, Feature, Resource, Target
 
@@ -59,7 +58,7 @@ class References:
         return lookup
 
     def _load_areas(self) -> None:
-        city = getattr(settings, "CITY_NAME", "")
+        city = current_city().name
         rows = list(Area.objects.values_list("id", "tier", "parent_id", "code", "name"))
         self.area_info = {pk: (tier, parent_id) for pk, tier, parent_id, _c, _n in rows}
         names = {pk: name for pk, _t, _p, _c, name in rows}

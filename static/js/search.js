@@ -91,6 +91,7 @@
         interactive: false,
       });
       tier1.addTo(map);
+      if (config.show_tier2) tier2.addTo(map);
       L.control.layers(null, layerNames(tier1, tier2), { collapsed: true }).addTo(map);
     });
   }
@@ -122,6 +123,8 @@
 
   window.portalSearchMap = function (leafletMap) {
     map = leafletMap;
+    // The city's centre (its settings), until the markers give the view.
+    if (config.center) map.setView(config.center, config.zoom, { animate: false });
     cluster = L.markerClusterGroup({
       showCoverageOnHover: false, maxClusterRadius: 50, disableClusteringAtZoom: 17,
     });

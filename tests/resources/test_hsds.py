@@ -244,7 +244,8 @@ def test_the_feed_is_open_to_other_sites(client, services):
     assert response["Content-Type"] == "application/json"
 
 
-def test_service_ids_are_stable_uuids_that_lead_back_to_the_resource():
+def test_service_ids_are_stable_uuids_that_lead_back_to_the_resource(db):
+    # The ids' namespace is the city's name, from its settings (portal.municipality).
     service_id = hsds.service_id(1234)
 
     assert hsds.pk_from_service_id(service_id) == 1234

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from portal.municipality import city
 from resources.models import Category, Resource
 from resources.search import reference_lists
 from resources.svgmap import NEIGHBOUR_FILL
@@ -160,6 +161,7 @@ def test_the_map_reads_the_database_a_fixed_number_of_times(
     client, kita_map, django_assert_num_queries
 ):
     reference_lists()  # the search's reference lists come from the cache
+    city()  # and the city's settings
     # data version, area, area outlines, rows, categories, schedules.
     with django_assert_num_queries(6):
         client.get("/areas/27127/map.pdf")

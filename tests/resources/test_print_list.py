@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import QueryDict
 from django.urls import reverse
 
+from portal.municipality import city
 from portal.wareki import format_both
 from resources.models import Category, Resource
 from resources.printing import list_document
@@ -233,6 +234,7 @@ def test_the_list_reads_the_database_a_fixed_number_of_times(
     client, kita_list, django_assert_num_queries
 ):
     reference_lists()  # the search's reference lists come from the cache
+    city()  # and the city's settings
     # data version, area, rows, categories, schedules: however many rows there are.
     with django_assert_num_queries(5):
         client.get(URL + "?area=27127")
@@ -241,6 +243,7 @@ def test_the_list_reads_the_database_a_fixed_number_of_times(
             name=f"追加の会{n}", area=kita_list["kita1"], categories=[Category.objects.first()]
         )
     reference_lists()  # filled again after the change
+    city()
     with django_assert_num_queries(5):
         client.get(URL + "?area=27127")
 

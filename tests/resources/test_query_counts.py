@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import time
 
 from portal.geo import locator
+from portal.municipality import city
 from resources.models import Category, Feature, Resource, ScheduleRule, Target
 from resources.search import reference_lists
 from resources.services import resource_create, resource_update
@@ -24,8 +25,9 @@ MAP_QUERIES = 3
 MAP_FILTERED_QUERIES = 4
 # The resource with its area and the area's parent, its nearby resources, then its
 # categories (the marker and the page read them once, from the view), schedules,
-# targets and features.
-DETAIL_QUERIES = 6
+# targets and features; and the data version, read once per request for the city's
+# settings that every page shows (portal.municipality.city, kept per version).
+DETAIL_QUERIES = 7
 
 FILTERS = {
     "q": "サロン",
@@ -74,6 +76,7 @@ def test_the_filtered_search_page_costs_the_same_queries_for_30_or_60_resources(
     for total in (30, 60):
         add_resources(30)
         reference_lists()  # areas and categories come from the cache, filled after a change
+        city()  # and the city's settings
 
         with django_assert_num_queries(SEARCH_QUERIES):
             first = client.get("/resources/", FILTERS)
@@ -91,6 +94,7 @@ def test_the_map_data_costs_the_same_queries_for_30_or_60_features(
     for total in (30, 60):
         add_resources(30)
         reference_lists()
+        city()
 
         with django_assert_num_queries(MAP_QUERIES):
             everything = client.get("/resources/map.geojson")
@@ -106,6 +110,7 @@ def test_the_detail_page_costs_the_same_queries_with_30_or_60_neighbours(
 ):
     first = add_resources(30)[0]
     for _total in (30, 60):
+        city()  # the city's settings, built once per data version
         with django_assert_num_queries(DETAIL_QUERIES):
             response = client.get(f"/resources/{first.pk}/")
 
