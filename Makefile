@@ -47,10 +47,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# The web server and the job worker (manage.py db_worker) side by side; Ctrl-C stops both.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 bash scripts/serve.sh $(HOST):$(PORT)
 
 test: install system-deps lint
 	$(PY) -m pytest

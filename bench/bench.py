@@ -27,7 +27,9 @@ generated resources is wiped and regenerated.
 The modules: ``measure`` (sizes, timing, checks), ``database`` (the bench
 databases), ``data`` (the synthetic city), ``search`` (search page and map),
 ``pdf_figures`` and ``import_figures`` (printing and import, at S),
-``throughput`` (gunicorn and wrk); this one runs them and renders the report.
+``throughput`` (gunicorn and wrk), ``job_figures`` (a real db_worker: job latency,
+the booklet as a job, search while it runs; at S); this one runs them and
+renders the report.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from bench.data import bench_data_ready, ensure_city, generate_resources, wipe_resources
 from bench.database import bench_database, bench_database_settings, ensure_database, vendor
 from bench.import_figures import ImportSection
+from bench.job_figures import JobsSection
 from bench.measure import DEFAULT_SIZES, WARMUPS, Check, Context, size_label
 from bench.pdf_figures import PdfSection
 from bench.search import MapSection, SearchSection
@@ -58,6 +61,7 @@ SECTIONS: list = [
     PdfSection(),
     ImportSection(),
     ThroughputSection(),
+    JobsSection(),
 ]
 
 

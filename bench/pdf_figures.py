@@ -17,7 +17,7 @@ from portal.models import Area
 from portal.pdf import html_to_pdf
 from resources.models import Category, Resource
 from resources.policy import resources_visible_to
-from resources.printing import booklet_areas, list_document, max_print_rows, write_area_booklet
+from resources.printing import booklet_areas, job_print_rows, list_document, write_area_booklet
 from resources.search import SearchFilters, resource_search
 
 
@@ -67,7 +67,8 @@ def _closest_query(target: int) -> tuple[str, int]:
         candidates.append((query, n))
         if n >= target:
             break
-    fitting = [c for c in candidates if 0 < c[1] <= max_print_rows()] or candidates
+    # What a request prints (more is made as a job: resources/print_jobs.py).
+    fitting = [c for c in candidates if 0 < c[1] <= job_print_rows(False)] or candidates
     return min(fitting, key=lambda c: (abs(c[1] - target), len(c[0]), c[0]))
 
 
@@ -165,7 +166,7 @@ def print_bench_figures(
             "area": ward.code,
             "label": ward.label,
             "rows": counts.get(ward.pk, 0),
-            "limited": counts.get(ward.pk, 0) > max_print_rows(),
+            "limited": counts.get(ward.pk, 0) > job_print_rows(False),
             **through_view(url),
         }
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.cache import data_changed
-from portal.models import AddressPoint, Area, Municipality, User
+from portal.models import AddressPoint, Area, Job, Municipality, PeriodicRun, User
 from portal.widgets import BoundaryPreviewWidget, LocationPickerWidget
 
 admin.site.site_header = _("地域資源ポータル 管理")
@@ -146,3 +146,32 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     filter_horizontal = ("groups", "user_permissions", "areas")
     list_display = ("username", "display_name", "email", "is_staff", "is_active", "last_login")
     list_filter = ("groups", "is_staff", "is_superuser", "is_active")
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Background jobs, to look at (their pages are /staff/jobs/<id>/): the worker
+    writes them, and an admin only deletes one."""
+
+    list_display = ("pk", "label", "kind", "user", "state", "done", "total", "created_at")
+    list_filter = ("state", "kind")
+    search_fields = ("label", "user__username")
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PeriodicRun)
+class PeriodicRunAdmin(admin.ModelAdmin):
+    list_display = ("name", "slot", "state", "finished_at")
+    list_filter = ("state", "name")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -26,6 +26,22 @@ class PortalConfig(AppConfig):
         # After every app's migrations, so that all permissions exist.
         post_migrate.connect(ensure_role_groups, dispatch_uid="portal-role-groups")
         _discover_admin_modules()
+        _register_periodic_jobs()
+
+
+def _register_periodic_jobs() -> None:
+    """The kernel's own periodic work; apps add theirs the same way (one line each)."""
+    from datetime import timedelta
+
+    from portal.jobs import periodic_register
+    from portal.jobs.service import jobs_expire, jobs_fail_stale
+    from portal.sheets.jobs import sheet_job_kinds_register
+    from portal.sheets.uploads import uploads_purge_stale
+
+    periodic_register("jobs.fail_stale", every=timedelta(minutes=1), run=jobs_fail_stale)
+    periodic_register("jobs.expire", every=timedelta(hours=1), run=jobs_expire)
+    periodic_register("sheets.purge_uploads", every=timedelta(hours=1), run=uploads_purge_stale)
+    sheet_job_kinds_register()
 
 
 def _after_migrate(sender, **kwargs) -> None:

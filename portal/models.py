@@ -220,6 +220,115 @@ class DataVersion(models.Model):
         return str(self.version)
 
 
+class Job(models.Model):
+    """A piece of work done by the worker, not in a request (portal/jobs): the
+    whole-city booklet, a large print, a large import. The pages read this row;
+    the task queue only carries its id."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("待機中")
+        RUNNING = "running", _("作成中")
+        DONE = "done", _("完了")
+        FAILED = "failed", _("失敗")
+
+    ACTIVE = (State.QUEUED, State.RUNNING)
+
+    kind = models.CharField(_("種類"), max_length=50)
+    label = models.CharField(_("内容"), max_length=200)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("作成者"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="jobs",
+    )
+    params = models.JSONField(_("条件"), default=dict, blank=True)
+    state = models.CharField(_("状態"), max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(_("済んだ数"), default=0)
+    total = models.PositiveIntegerField(_("全体の数"), default=0)
+    stage = models.CharField(_("段階"), max_length=100, blank=True)
+    # Each start (and retry) is a new attempt: a worker still busy with an older
+    # one, or one thought dead, can no longer write to the row.
+    attempt = models.PositiveSmallIntegerField(_("試行"), default=1)
+    # Jobs that must not run side by side share a key (one import of a kind at a
+    # time); the database refuses a second active job with the same key.
+    exclusive_key = models.CharField(_("排他キー"), max_length=200, blank=True)
+    result_name = models.CharField(_("結果のファイル"), max_length=200, blank=True)
+    result_filename = models.CharField(_("結果のファイル名"), max_length=200, blank=True)
+    result_size = models.PositiveBigIntegerField(_("結果の大きさ"), default=0)
+    result_data = models.JSONField(_("結果"), default=dict, blank=True)
+    error = models.TextField(_("エラー"), blank=True)
+    created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
+    started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最後の応答"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("作成ジョブ")
+        verbose_name_plural = _("作成ジョブ")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "heartbeat_at"]),
+            models.Index(fields=["user", "state"]),
+            models.Index(fields=["finished_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exclusive_key"],
+                condition=models.Q(state__in=["queued", "running"]) & ~models.Q(exclusive_key=""),
+                name="portal_job_one_active_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("jobs:detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE
+
+    @property
+    def has_result_file(self) -> bool:
+        return self.state == self.State.DONE and bool(self.result_name)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(100 * self.done / self.total))
+
+
+class PeriodicRun(models.Model):
+    """One run of a periodic job for one period (portal/jobs/schedule.py): the
+    unique (name, slot) makes a doubled tick enqueue it once."""
+
+    name = models.CharField(_("名前"), max_length=100)
+    slot = models.DateTimeField(_("期間の始まり"))
+    state = models.CharField(
+        _("状態"), max_length=10, choices=Job.State.choices, default=Job.State.QUEUED
+    )
+    error = models.TextField(_("エラー"), blank=True)
+    created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("定期ジョブの実行")
+        verbose_name_plural = _("定期ジョブの実行")
+        ordering = ["-slot", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="portal_periodic_once_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.slot:%Y-%m-%d %H:%M}"
+
+
 class Municipality(models.Model):
     """The city this deployment serves: one row, edited in the admin and filled by
     ``manage.py setup_city``. A field left blank (or the row missing) falls back

@@ -100,6 +100,20 @@ def html_to_pdf(html: str) -> bytes:
     return document.write_pdf(font_config=_font_config())
 
 
+def html_to_document(html: str):
+    """``html`` laid out as pages (a WeasyPrint ``Document``), to be joined with
+    others into one PDF by ``documents_write_pdf``."""
+    document = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher())
+    return document.render(font_config=_font_config())
+
+
+def documents_write_pdf(documents: list, target) -> None:
+    """The pages of ``documents``, in order, as one PDF written to ``target`` (a
+    path or a file): a booklet of several prints, each keeping its own page numbers."""
+    pages = [page for document in documents for page in document.pages]
+    documents[0].copy(pages).write_pdf(target)
+
+
 def render_to_pdf(template: str, context: dict, request: HttpRequest | None = None) -> bytes:
     """``template`` rendered with ``context`` (and the request's context processors) as a PDF."""
     html = render_to_string(template, context, request=request)

@@ -62,6 +62,12 @@ INSTALLED_APPS = [
     "councils",
     "coordinators",
     "reports",
+    # Background jobs: Django's task framework (the django-tasks backport of
+    # Django 6's django.tasks) with its database and RQ backends. After portal, so
+    # that portal's db_worker (the package's worker plus the schedule) is the one run.
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     # Development apps: the demo municipality and the benchmark.
     "demo",
     "bench",
@@ -240,7 +246,14 @@ else:
 # Anonymous search pages are kept this long in the cache (0: never); any change to
 # resources or reference data makes them stale at once (portal/cache.py).
 SEARCH_CACHE_SECONDS = envint("SEARCH_CACHE_SECONDS", 300)
-PRINT_MAX_ROWS = envint("PRINT_MAX_ROWS", 500)  # larger prints: manage.py print_booklet
+# The most rows one printed list or map holds (made as a job above PRINT_JOB_ROWS);
+# larger prints: manage.py print_booklet.
+PRINT_MAX_ROWS = envint("PRINT_MAX_ROWS", 3000)
+# Prints of more rows than this (large print: half as many) are made as a background
+# job instead of in the request: about 3 s of WeasyPrint (bench: 100 rows take about 1 s).
+PRINT_JOB_ROWS = envint("PRINT_JOB_ROWS", 300)
+# Imports of more rows than this (an estimate from the file) preview and write as a job.
+IMPORT_JOB_ROWS = envint("IMPORT_JOB_ROWS", 2000)
 IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 CREATION_TARGET_PER_AREA = envint("CREATION_TARGET_PER_AREA", 10)  # 地域資源の創出目標 / 区・年度
 RESOURCE_CHECK_INTERVAL_DAYS = envint("RESOURCE_CHECK_INTERVAL_DAYS", 365)
@@ -248,6 +261,47 @@ MEETING_FUTURE_LIMIT_DAYS = envint("MEETING_FUTURE_LIMIT_DAYS", 180)
 COUNCIL_ATTACHMENT_MAX_BYTES = envint("COUNCIL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Council attachments are staff-only: stored outside MEDIA_ROOT, served by a view.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
+
+# Background jobs (portal/jobs): the whole-city booklet, large prints and imports.
+# TASKS_BACKEND=database (the default: the jobs wait in this database and
+# `manage.py db_worker` runs them, so one machine needs no other server) or rq
+# (RQ on Redis, when a city outgrows one machine: `manage.py rqworker` on any host).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
+JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "default")
+
+
+def redis_url_for_tasks(cache_url: str) -> str:
+    """The queue's Redis: the cache's server, one database up. Never the cache's own
+    database: clearing the cache (FLUSHDB) would empty the queue."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    if not cache_url.startswith(("redis://", "rediss://")):
+        return "redis://127.0.0.1:6379/1"
+    parts = urlsplit(cache_url)
+    database = parts.path.strip("/")
+    number = (int(database) + 1) % 16 if database.isdigit() else 1
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL") or redis_url_for_tasks(CACHE_URL)
+# The longest a job may run before the worker gives up on it (RQ), and how often a
+# running job tells that it is alive; one silent for JOB_STALE_SECONDS is shown as
+# failed (its worker was stopped or killed) and can be made again.
+JOB_TIMEOUT_SECONDS = envint("JOB_TIMEOUT_SECONDS", 3600)
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "5"))
+JOB_STALE_SECONDS = envint("JOB_STALE_SECONDS", 90)
+# Finished jobs and their files (booklets, prints) are deleted after this many days.
+JOB_RESULT_DAYS = envint("JOB_RESULT_DAYS", 7)
+if TASKS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [JOBS_QUEUE]}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [JOBS_QUEUE]}}
+else:
+    raise RuntimeError(f"TASKS_BACKEND must be database or rq, not {TASKS_BACKEND!r}")
+RQ_QUEUES = {JOBS_QUEUE: {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": JOB_TIMEOUT_SECONDS}}
+RQ_SHOW_ADMIN_LINK = False
+# `manage.py rqworker` runs django-tasks' tasks through this job class.
+RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
 
 # A resource this far (km) outside its area's boundary is saved with a warning.
 AREA_MISMATCH_WARNING_KM = float(os.environ.get("AREA_MISMATCH_WARNING_KM", "1.0"))

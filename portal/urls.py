@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", views.staff_home, name="staff_home"),
+    path("staff/jobs/", include("portal.jobs.urls")),
     path("staff/", include("coordinators.urls")),
     path("staff/councils/", include("councils.urls")),
     path("staff/reports/", include("reports.urls")),

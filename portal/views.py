@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from portal.context_processors import TEXT_SIZE_COOKIE
 from portal.forms import LoginForm
+from portal.jobs.policy import jobs_of
 from portal.roles import areas_served_by, can_see_staff_only, is_city_staff
 
 
@@ -27,6 +28,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         {
             "editable_areas": areas_served_by(request.user).select_related("parent"),
             "is_city_staff": is_city_staff(request.user),
+            "made_jobs": jobs_of(request.user),
         },
     )
 

@@ -10,5 +10,7 @@ class ResourcesConfig(AppConfig):
     def ready(self) -> None:
         from portal.sheets import sheet_kind_register
         from resources.importing import RESOURCE_SHEET
+        from resources.print_jobs import print_job_kinds_register
 
         sheet_kind_register(RESOURCE_SHEET)
+        print_job_kinds_register()

@@ -33,13 +33,13 @@ from django.utils.cache import patch_cache_control
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_cookie
 
 from portal.models import Area
 from portal.municipality import city
 from portal.pdf import html_to_pdf, pdf_response, safe_filename
-from portal.roles import Reader, can_see_staff_only, reader_tier
+from portal.roles import Reader, can_see_staff_only, is_city_staff, reader_tier
 from portal.wareki import format_both
 from resources.models import Category, Resource
 from resources.policy import resource_for_user, resources_visible_to
@@ -54,10 +54,12 @@ from resources.svgmap import (
     spot_map_svg,
 )
 
-# More rows than this in one request get a one-page PDF pointing to the booklet
-# command: WeasyPrint makes about 3 pages a second, and a request should not
-# take a worker for minutes. settings.PRINT_MAX_ROWS changes it.
-DEFAULT_MAX_PRINT_ROWS = 500
+# WeasyPrint makes about 3 pages a second, and a request should not take a web
+# worker for long: prints of more rows than PRINT_JOB_ROWS are made as a job
+# (resources/print_jobs.py), and of more than PRINT_MAX_ROWS get a one-page PDF
+# pointing to the booklet command.
+DEFAULT_MAX_PRINT_ROWS = 3000
+DEFAULT_JOB_PRINT_ROWS = 300
 SHEET_DESCRIPTION_CHARS = 360
 GROUPS = {"area": gettext_lazy("区域"), "category": gettext_lazy("カテゴリ")}
 UNCATEGORISED = gettext_lazy("カテゴリなし")
@@ -135,6 +137,22 @@ class PrintDocument:
 
 def max_print_rows() -> int:
     return int(getattr(settings, "PRINT_MAX_ROWS", DEFAULT_MAX_PRINT_ROWS))
+
+
+def job_print_rows(large: bool) -> int:
+    """The most rows printed in a request; more are made as a job (resources/print_jobs.py).
+    Large print takes about twice the pages, so half as many rows."""
+    rows = int(getattr(settings, "PRINT_JOB_ROWS", DEFAULT_JOB_PRINT_ROWS))
+    return rows // 2 if large else rows
+
+
+class PrintNeedsJob(Exception):
+    """Too many rows to print in a request (but not more than a print may hold)."""
+
+    def __init__(self, count: int, large: bool) -> None:
+        super().__init__(count)
+        self.count = count
+        self.large = large
 
 
 def printable_resources(user, filters: SearchFilters, options: PrintOptions):
@@ -223,8 +241,11 @@ def _list_context(
     title: str,
     limit: int | None,
     map_marks: bool = False,
+    in_request: bool = False,
 ) -> dict:
     rows, too_many = _fetch(printable_resources(user, filters, options), limit)
+    if in_request and too_many is None and len(rows) > job_print_rows(options.large):
+        raise PrintNeedsJob(len(rows), options.large)
     groups = number_rows(rows, options.group, options.tier)
     flat = [row for g in groups for row in g.rows]
     context = _common_context(title=title, options=options)
@@ -247,8 +268,12 @@ def _list_context(
 # Builders ---------------------------------------------------------------------
 
 
-def list_document(*, user, params: QueryDict, unlimited: bool = False) -> PrintDocument:
-    """The numbered list of a search: ``GET /resources/print.pdf?<filters>``."""
+def list_document(
+    *, user, params: QueryDict, unlimited: bool = False, in_request: bool = False
+) -> PrintDocument:
+    """The numbered list of a search: ``GET /resources/print.pdf?<filters>``.
+
+    ``in_request``: raises ``PrintNeedsJob`` for more rows than a request prints."""
     filters = SearchFilters.from_query(params)
     options = PrintOptions.from_query(params, user)
     title = filters.title()
@@ -258,6 +283,7 @@ def list_document(*, user, params: QueryDict, unlimited: bool = False) -> PrintD
         options=options,
         title=title,
         limit=None if unlimited else max_print_rows(),
+        in_request=in_request,
     )
     context["kind"] = _("地域資源一覧")
     return PrintDocument(
@@ -332,7 +358,7 @@ def _legend(rows: list[PrintRow]) -> list[LegendEntry]:
 
 
 def area_map_document(
-    *, user, code: str, params: QueryDict, unlimited: bool = False
+    *, user, code: str, params: QueryDict, unlimited: bool = False, in_request: bool = False
 ) -> PrintDocument:
     """The area resource map: ``GET /areas/<code>/map.pdf?<filters>`` (map, then the list)."""
     query = params.copy()
@@ -351,6 +377,7 @@ def area_map_document(
         title=title,
         limit=None if unlimited else max_print_rows(),
         map_marks=True,
+        in_request=in_request,
     )
     paper = PAPERS[options.paper]
     rows = context["rows"]
@@ -451,7 +478,13 @@ def _respond(document: PrintDocument, request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_cookie
 def list_pdf(request: HttpRequest) -> HttpResponse:
-    return _respond(list_document(user=request.user, params=request.GET), request)
+    try:
+        document = list_document(user=request.user, params=request.GET, in_request=True)
+    except PrintNeedsJob as big:
+        from resources.print_jobs import print_job_offer
+
+        return print_job_offer(request, big, code="")
+    return _respond(document, request)
 
 
 @require_GET
@@ -463,17 +496,30 @@ def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @vary_on_cookie
 def area_map_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    document = area_map_document(user=request.user, code=code, params=request.GET)
+    try:
+        document = area_map_document(
+            user=request.user, code=code, params=request.GET, in_request=True
+        )
+    except PrintNeedsJob as big:
+        from resources.print_jobs import print_job_offer
+
+        return print_job_offer(request, big, code=code)
     return _respond(document, request)
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def booklet(request: HttpRequest) -> HttpResponse:
-    """The staff page: each area's map and list as a PDF, public or for 関係者."""
+    """The staff page: each area's map and list as a PDF, public or for 関係者;
+    ``POST`` (city staff) starts the whole-city booklet as a job."""
     if not can_see_staff_only(request.user):
         raise Http404
+    from resources.print_jobs import booklet_jobs, booklet_start
+
+    if request.method == "POST":
+        return booklet_start(request)
     limit = max_print_rows()
+    request_limit = job_print_rows(large=False)
     visible = resources_visible_to(request.user).filter(status=Resource.Status.ACTIVE)
     public = Q(visibility=Resource.Visibility.PUBLIC)
     by_tier1 = {
@@ -495,6 +541,7 @@ def booklet(request: HttpRequest) -> HttpResponse:
             "count": counts.get("n", 0),
             "public": counts.get("public", 0),
             "too_many": counts.get("n", 0) > limit,
+            "as_job": request_limit < counts.get("n", 0) <= limit,
         }
         if area.tier == Area.Tier.CITY:
             entries.append(entry)
@@ -507,7 +554,13 @@ def booklet(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "resources/booklet.html",
-        {"entries": ordered, "max_rows": limit},
+        {
+            "entries": ordered,
+            "max_rows": limit,
+            "request_rows": request_limit,
+            "is_city_staff": is_city_staff(request.user),
+            "booklet_jobs": booklet_jobs(request.user),
+        },
     )
 
 

@@ -7,6 +7,8 @@
 #          are subset in Python, and a PDF takes half as long again).
 #   tests: Debian's Chromium for the browser tests, a Japanese font so
 #          screenshots show text, poppler for the PDF checks.
+#   tests and bench: redis-server, for the RQ backend's job tests and the bench
+#          (only when no Redis answers on 127.0.0.1:6379 and it is not installed).
 #   bench: wrk, the load generator of the throughput figure (without it bench
 #          skips that figure).
 # Installs only what is missing, and only where it can (root with apt-get).
@@ -18,6 +20,10 @@ command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 if [ "$mode" != "messages" ]; then
   ldconfig -p 2>/dev/null | grep -q "libpango-1.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
   ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset" || need+=(libharfbuzz-subset0)
+fi
+if [ "$mode" != "messages" ] && ! command -v redis-server >/dev/null 2>&1 \
+  && ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+  need+=(redis-server)
 fi
 if [ "$mode" = "bench" ]; then
   command -v wrk >/dev/null 2>&1 || need+=(wrk)

@@ -69,6 +69,31 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests use a database file, not memory: a real worker process
+    (tests/portal/test_job_worker.py) and the live server's threads then read the
+    same database as the test. TEST_DATABASE_NAME still names one."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not database["TEST"].get("NAME"):
+        database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings):
+    """Jobs run inside the request that starts them (Django's immediate backend),
+    without a heartbeat thread; the tests of the worker itself choose a real backend."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": [],  # any: tests of the worker use queues of their own
+        }
+    }
+    settings.JOB_HEARTBEAT_SECONDS = 0
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

@@ -20,11 +20,13 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from portal.sheets.columns import Columns, Sheet, SheetRow, lay_out
 from portal.sheets.problems import Problem, RowErrors, SheetFileError
@@ -38,6 +40,18 @@ class _Rollback(Exception):
     pass
 
 
+# Where a run reports its progress (done, total, stage): set by an import running
+# as a job (portal/sheets/jobs.py), unset in a request or a command.
+sheet_progress: ContextVar[Callable[[int, int, str], None] | None] = ContextVar(
+    "sheet_progress", default=None
+)
+PROGRESS_EVERY = 200  # rows between two reports
+# Stages a run reports (msgids: the job page shows them through gettext).
+STAGE_ROWS = gettext_noop("行を確かめています")
+STAGE_PLAN = gettext_noop("登録済みの内容と比べています")
+STAGE_WRITE = gettext_noop("書き込んでいます")
+
+
 class SheetRun:
     """One run of an import: what it may do, and its rows run one by one."""
 
@@ -46,6 +60,12 @@ class SheetRun:
         self.dry_run = dry_run
         self.force = force
         self.skip_invalid = skip_invalid
+        self._progress = sheet_progress.get()
+
+    def report(self, done: int, total: int, stage: str = "") -> None:
+        """Progress for the job page (nothing outside a job); ``stage`` a Japanese msgid."""
+        if self._progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+            self._progress(done, total, stage)
 
     def may_write(self) -> bool:
         result = self.result
@@ -57,7 +77,9 @@ class SheetRun:
 
     def each(self, rows: Iterable[SheetRow], handle: Callable[[SheetRow], None]) -> None:
         """``handle`` each row in a savepoint; one that raises RowErrors is undone."""
-        for row in rows:
+        rows = list(rows)
+        for done, row in enumerate(rows, start=1):
+            self.report(done, len(rows), STAGE_ROWS)
             try:
                 with transaction.atomic():
                     handle(row)

@@ -11,6 +11,7 @@ keeps its name, the original file name and the column assignment.
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +19,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.jobs.service import JobConflict
+from portal.jobs.views import job_conflict_message
+from portal.models import Job
+from portal.sheets.jobs import (
+    PREVIEW,
+    import_running,
+    job_preview_result,
+    runs_as_job,
+    sheet_job_start,
+)
 from portal.sheets.kinds import SheetKind, sheet_kind
 from portal.sheets.problems import MB
 from portal.sheets.reading import max_upload_bytes
@@ -86,12 +97,18 @@ def sheet_upload(request: HttpRequest, kind: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         _forget(request, spec)
         uploads_purge_stale()
-        request.session[_session_key(spec)] = {
-            "upload": upload_keep(upload.read()),
-            "filename": upload.name[:200],
-            "mapping": {},
-        }
-        return redirect(_url(request, spec, "_preview"))
+        data = upload.read()
+        state = {"upload": upload_keep(data), "filename": upload.name[:200], "mapping": {}}
+        request.session[_session_key(spec)] = state
+        if not runs_as_job(data):
+            return redirect(_url(request, spec, "_preview"))
+        try:
+            job = _start_preview_job(request, spec, state, data)
+        except JobConflict as conflict:
+            _forget(request, spec)
+            form.add_error("file", job_conflict_message(conflict.holder))
+        else:
+            return redirect(job)
     return render(
         request,
         "portal/sheets/upload.html",
@@ -101,8 +118,19 @@ def sheet_upload(request: HttpRequest, kind: str) -> HttpResponse:
             "columns": spec.columns.importable,
             "limit_mb": max_upload_bytes() / MB,
             "urls": _urls(request, spec),
+            "running": import_running(spec),
         },
     )
+
+
+def _start_preview_job(request: HttpRequest, kind: SheetKind, state: dict, data: bytes) -> Job:
+    """A large file's preview, made by the worker; the session remembers the job."""
+    job = sheet_job_start(
+        kind, user=request.user, state=state, data=data, urls=_urls(request, kind)
+    )
+    state["job"] = job.pk
+    request.session[_session_key(kind)] = state
+    return job
 
 
 def _urls(request: HttpRequest, kind: SheetKind) -> dict[str, str]:
@@ -150,13 +178,22 @@ def sheet_preview(request: HttpRequest, kind: str) -> HttpResponse:
             for name, value in request.POST.items()
             if name.startswith("col-") and name[4:].isdigit() and (value in keys or value == "")
         }
+        state.pop("job", None)  # a large file's preview is made again with the new columns
         request.session[_session_key(spec)] = state
         return redirect(_url(request, spec, "_preview"))
+    if runs_as_job(data):
+        return _preview_as_job(request, spec, state, data, action)
     options = {
         "filename": state["filename"],
         "user": request.user,
         "mapping": _mapping(state),
     }
+    running = import_running(spec) if action == "confirm" else None
+    if running is not None:
+        result = spec.run(data, dry_run=True, **options)
+        context = _preview_context(request, spec, result, state)
+        context["conflict"] = job_conflict_message(running)
+        return render(request, "portal/sheets/preview.html", context)
     if action == "confirm":
         result = spec.run(data, dry_run=False, force=request.POST.get("force") == "1", **options)
         if result.written:
@@ -177,6 +214,46 @@ def sheet_preview(request: HttpRequest, kind: str) -> HttpResponse:
     return render(
         request, "portal/sheets/preview.html", _preview_context(request, spec, result, state)
     )
+
+
+def _preview_as_job(
+    request: HttpRequest, kind: SheetKind, state: dict, data: bytes, action: str | None
+) -> HttpResponse:
+    """The preview of a large file: its job's result, or the job page while it runs;
+    confirming starts the import as a job (refused while another one runs)."""
+    job = Job.objects.filter(pk=state.get("job"), user=request.user, kind=PREVIEW).first()
+    if job is None:
+        try:
+            return redirect(_start_preview_job(request, kind, state, data))
+        except JobConflict as conflict:
+            return _upload_again(request, kind, job_conflict_message(conflict.holder))
+    result = job_preview_result(job)
+    if result is None:  # queued, running, or failed: its page says which
+        return redirect(job)
+    context = _preview_context(request, kind, result, state)
+    if action == "confirm" and context["can_confirm"]:
+        try:
+            write = sheet_job_start(
+                kind,
+                user=request.user,
+                state=state,
+                data=data,
+                urls=_urls(request, kind),
+                write=True,
+                force=request.POST.get("force") == "1",
+            )
+        except JobConflict as conflict:
+            context["conflict"] = job_conflict_message(conflict.holder)
+        else:
+            request.session.pop(_session_key(kind), None)
+            return redirect(write)
+    return render(request, "portal/sheets/preview.html", context)
+
+
+def _upload_again(request: HttpRequest, kind: SheetKind, message: str) -> HttpResponse:
+    _forget(request, kind)
+    messages.error(request, message)
+    return redirect(_url(request, kind, ""))
 
 
 @never_cache

@@ -14,6 +14,7 @@ from portal import parsers
 from portal.models import Area
 from portal.parsers import ParseError
 from portal.sheets import Problem, RowOutcome, Sheet, SheetFileError, SheetRun, is_blank
+from portal.sheets.runner import STAGE_PLAN, STAGE_ROWS, STAGE_WRITE
 from portal.text import normalize
 from resources.importing.columns import COLUMN_BY_KEY
 from resources.importing.placing import Placer
@@ -108,7 +109,9 @@ class Importer:
         parsed: list[Row] = []
         seen_codes: dict[str, int] = {}
         seen_cells: dict[tuple, int] = {}
-        for number, cells in self.sheet.rows:
+        rows = len(self.sheet.rows)
+        for done, (number, cells) in enumerate(self.sheet.rows, start=1):
+            run.report(done, rows, STAGE_ROWS)
             if is_blank(cells):
                 result.blank_rows += 1
                 continue
@@ -143,6 +146,7 @@ class Importer:
         if not parsed:
             raise SheetFileError("取り込む行がありません（空の行だけです）。")
 
+        run.report(rows, rows, STAGE_PLAN)
         existing = self.load_existing([r.code for r in parsed])
         plans = self.plan_all([(row, existing.get(row.code)) for row in parsed])
         for row in parsed:
@@ -173,6 +177,7 @@ class Importer:
             )
         if not run.may_write():
             return
+        run.report(len(plans), len(plans), STAGE_WRITE)
         try:
             with transaction.atomic():  # a savepoint: an error leaves the rest untouched
                 write_plans(plans, user=self.user, reason=self.reason)
