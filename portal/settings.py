@@ -40,6 +40,10 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production"
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+# The public address of the portal, for links that leave the site without a request:
+# QR codes on printouts, e-mails, calendar feeds (portal/qr.py).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [

@@ -6,7 +6,8 @@
 #   tests and bench: WeasyPrint's Pango and HarfBuzz subsetter (without it fonts
 #          are subset in Python, and a PDF takes half as long again).
 #   tests: Debian's Chromium for the browser tests, a Japanese font so
-#          screenshots show text, poppler for the PDF checks.
+#          screenshots show text, poppler for the PDF checks, zbar and
+#          rsvg-convert to decode the printouts' QR codes.
 #   tests and bench: redis-server, for the RQ backend's job tests and the bench
 #          (only when no Redis answers on 127.0.0.1:6379 and it is not installed).
 #   bench: wrk, the load generator of the throughput figure (without it bench
@@ -31,6 +32,9 @@ elif [ "$mode" = "tests" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+  # zbar decodes the QR codes of the printouts; rsvg-convert rasterises an SVG one.
+  command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+  command -v rsvg-convert >/dev/null 2>&1 || need+=(librsvg2-bin)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then
