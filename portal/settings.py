@@ -339,6 +339,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The admin's export buttons (django-import-export) escape formulas as the
+# portal's own writer does (portal/spreadsheets.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

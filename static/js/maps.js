@@ -8,7 +8,11 @@
       var callback = window[el.dataset.mapCallback];
       L.Map.djangoMap(el.id, {
         djoptions: djoptions, globals: false,
-        callback: typeof callback === "function" ? callback : function () {},
+        callback: function (map) {
+          // As django-leaflet's own tag does: window["leafletmap" + id] (tests use it).
+          window["leafletmap" + el.id] = map;
+          if (typeof callback === "function") callback(map);
+        },
       });
     });
   }
