@@ -20,7 +20,6 @@ What each role reads of each report is decided there, once.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from coordinators.models import Affiliation, Function, Kind
 from councils.models import Council
 from portal.models import Area
 from portal.municipality import city
+from portal.spreadsheets import csv_bytes, xlsx_value
 from portal.wareki import (
     FISCAL_MONTHS,
     fiscal_month_index,
@@ -630,10 +630,7 @@ def build_report(name: str, *, fiscal_year: int, area: Area | None, fetched_by) 
 
 def report_csv(report: Report) -> bytes:
     """The report's first table as CSV, UTF-8 with a BOM so that Excel reads it."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(report.tables[0].csv_rows())
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(None, report.tables[0].csv_rows())
 
 
 def report_xlsx(report: Report, *, city_name: str = "") -> bytes:
@@ -650,14 +647,13 @@ def report_xlsx(report: Report, *, city_name: str = "") -> bytes:
     for index, table in enumerate(report.tables):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         sheet.title = str(table.caption)[:31]
-        sheet.cell(row=1, column=1, value=f"{city_name} {report.heading}".strip()).font = Font(
-            bold=True, size=13
-        )
+        title = xlsx_value(f"{city_name} {report.heading}".strip())
+        sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
         row_number = 3
         if table.column_groups:
             column = 1
             for label, span in table.column_groups:
-                cell = sheet.cell(row=row_number, column=column, value=label or None)
+                cell = sheet.cell(row=row_number, column=column, value=xlsx_value(label or None))
                 cell.font = Font(bold=True)
                 cell.alignment = Alignment(horizontal="center")
                 if span > 1:
@@ -671,7 +667,7 @@ def report_xlsx(report: Report, *, city_name: str = "") -> bytes:
             row_number += 1
         header_row = row_number
         for column, label in enumerate(table.columns, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=label)
+            cell = sheet.cell(row=row_number, column=column, value=xlsx_value(label))
             cell.font = Font(bold=True)
             cell.fill = header_fill
             cell.border = border
@@ -684,7 +680,7 @@ def report_xlsx(report: Report, *, city_name: str = "") -> bytes:
                 cell.border = border
                 if item.hidden:
                     continue
-                cell.value = item.value if item.is_number else (item.text or None)
+                cell.value = item.value if item.is_number else xlsx_value(item.text or None)
                 cell.alignment = Alignment(vertical="center", wrap_text=not item.is_number)
                 if item.label or is_total:
                     cell.font = Font(bold=True)
@@ -708,7 +704,7 @@ def report_xlsx(report: Report, *, city_name: str = "") -> bytes:
             )
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=table.label_columns + 1)
         for note_index, note in enumerate(table.notes):
-            sheet.cell(row=row_number + 2 + note_index, column=1, value=f"※ {note}")
+            sheet.cell(row=row_number + 2 + note_index, column=1, value=xlsx_value(f"※ {note}"))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -33,7 +33,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from portal.models import Area
@@ -475,7 +475,7 @@ def _respond(document: PrintDocument, request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def list_pdf(request: HttpRequest) -> HttpResponse:
     try:
@@ -487,13 +487,13 @@ def list_pdf(request: HttpRequest) -> HttpResponse:
     return _respond(document, request)
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _respond(sheet_document(user=request.user, pk=pk, params=request.GET), request)
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def area_map_pdf(request: HttpRequest, code: str) -> HttpResponse:
     try:

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from portal import weekdays
@@ -198,7 +198,7 @@ RESULT_COLUMNS = (
 )
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 @cache_public_page(params=SEARCH_PARAMS | {"page", "partial", "view"})
 def search(request: HttpRequest) -> HttpResponse:
@@ -241,7 +241,7 @@ def search(request: HttpRequest) -> HttpResponse:
 MAP_COLUMNS = ("pk", "name", "lat", "lng", "resource_type", "visibility")
 
 
-@require_GET
+@require_safe
 @gzip_page
 @vary_on_cookie
 @cache_public_page(params=SEARCH_PARAMS)
@@ -291,7 +291,7 @@ def map_geojson(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 
-@require_GET
+@require_safe
 @gzip_page
 def areas_geojson(request: HttpRequest) -> JsonResponse:
     """Area boundaries (tier 1 and 2) for the map's boundary layers. Public data."""
@@ -311,7 +311,7 @@ def areas_geojson(request: HttpRequest) -> JsonResponse:
     return response
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     tier = tier_of(request.user)
@@ -350,7 +350,7 @@ def _marker(resource: ResourceView) -> dict | None:
     }
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     visible = resources_visible_to(request.user).exclude(status=Resource.Status.ENDED)
     counts = dict(
@@ -370,7 +370,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(Area.objects.select_related("parent"), code=code)
     visible = resources_visible_to(request.user).exclude(status=Resource.Status.ENDED)

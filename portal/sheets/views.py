@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.jobs.service import JobConflict
 from portal.jobs.views import job_conflict_message
@@ -257,7 +257,7 @@ def _upload_again(request: HttpRequest, kind: SheetKind, message: str) -> HttpRe
 
 
 @never_cache
-@require_GET
+@require_safe
 def sheet_done(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind(request, kind, "_done")
     summary = request.session.get(f"{_session_key(spec)}:done")
