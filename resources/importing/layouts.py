@@ -9,6 +9,7 @@ and what its coded values mean: the 介護保険 service names of 実施サー�
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from portal import parsers
@@ -150,20 +151,60 @@ for _name in OTHER_SERVICES:
     _SERVICE_TYPES[parsers.name_key(_name)] = Resource.Type.OTHER.value
 
 
+# Words that tell a service's kind when its exact name is not in the lists above.
+_CARE_WORDS = (
+    "介護",
+    "老人ホーム",
+    "高齢者向け住宅",
+    "通所型サービス",
+    "訪問型サービス",
+    "リハビリ",
+)
+_OTHER_WORDS = (
+    "保育",
+    "児童",
+    "学校",
+    "幼稚園",
+    "こども園",
+    "子育て",
+    "病院",
+    "診療所",
+    "障害",
+    "就労",
+    "地域活動支援",
+    "養護",
+)
+_PARTS = re.compile(r"[\n、,，/／・\u3000 ]+")
+
+
 def service_type(service: str) -> str | None:
     """The resource type of a service name (通所介護 → 介護保険事業所), None if unknown.
 
-    A name that only contains a known service (介護予防通所介護, 地域密着型…) counts too.
+    A cell naming several services (「介護老人福祉施設\n短期入所生活介護」) is a
+    介護保険事業所 when one of them is; a name that only contains a known service or a
+    telling word (住宅型有料老人ホーム, 小規模保育事業所) counts too.
     """
+    parts = [p for p in _PARTS.split(parsers.nfkc(service)) if p] or [service]
+    found = [_one_service(p) for p in parts]
+    if Resource.Type.CARE_OFFICE.value in found:
+        return Resource.Type.CARE_OFFICE.value
+    return next((f for f in found if f), None)
+
+
+def _one_service(service: str) -> str | None:
     key = parsers.name_key(service)
     if not key:
         return None
     if key in _SERVICE_TYPES:
         return _SERVICE_TYPES[key]
-    if "介護予防" in service or "介護保険" in service:
-        return Resource.Type.CARE_OFFICE.value
     best = None
     for known, rtype in _SERVICE_TYPES.items():
         if len(known) >= 4 and known in key and (best is None or len(known) > best[0]):
             best = (len(known), rtype)
-    return best[1] if best else None
+    if best:
+        return best[1]
+    if any(word in service for word in _CARE_WORDS):
+        return Resource.Type.CARE_OFFICE.value
+    if any(word in service for word in _OTHER_WORDS):
+        return Resource.Type.OTHER.value
+    return None

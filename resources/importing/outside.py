@@ -67,6 +67,7 @@ PREFECTURES = [
 # A municipality named at the start: ○○市, ○○郡, and (after a prefecture) ○○区・町・村.
 _CITY_AT_START = re.compile(r"^([^\d\s]{1,6}?(?:市|郡))")
 _WARD_AT_START = re.compile(r"^([^\d\s]{1,4}?区)")
+_LEADING_NOTE = re.compile(r"^(?:[(（【\[][^)）】\]]*[)）】\]])+")
 _ANY_AT_START = re.compile(r"^([^\d\s]{1,8}?(?:市|区|町|村|郡))")
 
 
@@ -85,6 +86,9 @@ class OutsideCheck:
             if name.endswith("区"):
                 wards.append(name)
         self.wards = tuple(wards)
+        # 「北区…」 names a ward: another municipality's unless the city has it (a
+        # city with wards) — or is a ward itself (東京都港区: 「墨田区…」 is not it).
+        self.check_wards = bool(wards) or self.city.endswith("区")
 
     def names_city(self, address: str = "", municipality: str = "") -> bool:
         """Whether the address or 市区町村 names the city itself (then no distance
@@ -115,6 +119,7 @@ class OutsideCheck:
             if found:
                 return found
         address = parsers.nfkc(address).replace(" ", "").replace("　", "").strip()
+        address = _LEADING_NOTE.sub("", address)  # 「（大神山公園・大村地区）東京都小笠原…」
         return self._other(address, whole=False) if address else ""
 
     def _other(self, text: str, *, whole: bool) -> str:
@@ -133,7 +138,7 @@ class OutsideCheck:
         match = _CITY_AT_START.match(rest)
         if match:
             return match.group(1)
-        if self.wards:
+        if self.check_wards:
             match = _WARD_AT_START.match(rest)
             if match:
                 return match.group(1)

@@ -165,6 +165,7 @@ class Importer:
         parsed: list[Row] = []
         seen_codes: dict[str, int] = {}
         seen_cells: dict[tuple, int] = {}
+        seen_rows: dict[str, Row] = {}
         rows = len(self.sheet.rows)
         for done, (number, cells) in enumerate(self.sheet.rows, start=1):
             run.report(done, rows, STAGE_ROWS)
@@ -181,6 +182,30 @@ class Importer:
                         f"{seen_cells[content]}行目と同じ内容の行です（重複しています）。",
                     )
                 )
+            elif (
+                row.code in seen_codes
+                and "service" in self.columns
+                and "code" not in self.columns
+                and not row.outside
+            ):
+                # One place listed once per service (焼津市's 要配慮者利用施設: 通所介護
+                # by one department, 居宅介護 by another): one resource, both services.
+                first = seen_rows[row.code]
+                extra = [n for n in row.notes if n not in first.values.get("description", "")]
+                if extra:
+                    first.values["description"] = "\n".join(
+                        [first.values.get("description", ""), *extra]
+                    ).strip()
+                row.warnings.append(
+                    Problem(
+                        number,
+                        self.header("name"),
+                        f"名称と住所が {seen_codes[row.code]}行目と同じため、"
+                        "1件にまとめます（この行のサービスの種類は内容に加えます）。",
+                    )
+                )
+                result.warnings.extend(row.warnings)
+                continue
             elif row.code in seen_codes:
                 column = self.header("code") if "code" in self.columns else self.header("name")
                 what = (
@@ -197,6 +222,7 @@ class Importer:
                 )
             seen_cells.setdefault(content, number)
             seen_codes.setdefault(row.code, number)
+            seen_rows.setdefault(row.code, row)
             parsed.append(row)
         result.rows_total = len(parsed)
         if not parsed:

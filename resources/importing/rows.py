@@ -357,8 +357,12 @@ class RowParser:
         if "lat" in present or "lng" in present:
             key = "lat" if "lat" in present else "lng"
             lat, lng = self.raw("lat"), self.raw("lng")
-            if self.importer.xy_columns and _swapped(lat, lng):
-                lat, lng = lng, lat  # X/Y columns: which is which is told by the values
+            if _swapped(lat, lng):
+                # Japan's latitudes (20–46) and longitudes (122–154) do not overlap:
+                # which is which is told by the values (X/Y columns, swapped cells).
+                lat, lng = lng, lat
+                if not self.importer.xy_columns:
+                    self.warn(key, "緯度と経度が逆のようです。入れ替えて読みました。")
             point = self.attempt(key, parsers.coordinates, lat, lng)
             if point is not _FAILED:
                 self.values["lat"], self.values["lng"] = point or (None, None)
@@ -418,10 +422,13 @@ class RowParser:
                     free = True
             self.values["fee_free"], self.values["fee_amount"] = free, parsed.amount
         if len(note) > 200:
-            self.error(
+            # Kept whole in 内容; the field holds its start.
+            self.warn(
                 key if "fee_note" not in present else "fee_note",
-                f"費用の説明が長すぎます（{len(note)}文字、200文字まで）。",
+                f"費用の説明が長い（{len(note)}文字）ため、全文は内容に残します。",
             )
+            self.row.notes.append(f"費用: {note}")
+            note = note[:199] + "…"
         self.values["fee_note"] = note
 
     def numbers_and_dates(self) -> None:

@@ -27,6 +27,7 @@ from portal.sheets import (
 )
 from resources.importing.columns import COLUMN_REGISTRY
 from resources.importing.layouts import recognise
+from resources.importing.page import preview_context, preview_post
 from resources.importing.planning import Importer
 
 
@@ -70,6 +71,7 @@ def resources_import(
     skip_invalid: bool = False,
     mapping: dict[int | str, str] | None = None,
     values: dict | None = None,
+    columns: dict[str, str] | None = None,
     publish: bool = False,
     skip_outside: bool = False,
 ) -> SheetResult:
@@ -78,7 +80,11 @@ def resources_import(
     ``mapping`` assigns columns (by index from 0, or by header text) to column
     keys, or "" to skip a column, where the headers are not known. ``force``
     writes a mass change (more than half of the registry) without asking;
-    ``skip_invalid`` writes the valid rows and reports the others. Never raises
+    ``skip_invalid`` writes the valid rows and reports the others. ``values`` are
+    the value decisions of a mapping file (``values``), ``columns`` its column
+    assignment by header; ``publish`` makes new rows 公開 when the file has no
+    公開範囲 column (else 関係者限定); ``skip_outside`` leaves out the rows of
+    other municipalities instead of refusing the file. Never raises
     for a bad file: problems are in ``result.errors``, in Japanese, with their
     row and column.
     """
@@ -109,6 +115,8 @@ def resources_import(
             mapping=columns,
         )
 
+    if columns:  # a saved mapping's columns by header; the page's choices win
+        mapping = {**columns, **(mapping or {})}
     result = attempt(mapping)
     if (
         result.rows_total == 0
@@ -157,4 +165,7 @@ RESOURCE_SHEET = SheetKind(
     name_header=_("名称"),
     done_note=_("変更は地域資源ごとの履歴に「表計算ファイルの取込」として残ります。"),
     done_links=(DoneLink(_("更新が新しい順に地域資源を見る"), "resources:search", "sort=updated"),),
+    preview_include="resources/import_decisions.html",
+    preview_context=preview_context,
+    preview_post=preview_post,
 )

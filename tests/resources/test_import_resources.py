@@ -102,8 +102,6 @@ def test_the_tokyo_file_is_refused_as_outside_the_city_said_once(areas):
     assert result.layout == "推奨データセット 公共施設一覧"
     assert messages[0].startswith(f"2行目 「住所」: 市外の行が {result.outside}行あります（東京都")
     assert result.outside > 120
-    # Rows that name no municipality are still checked one by one.
-    assert any(m.startswith("65行目 「緯度」") and "逆" in m for m in messages)
     assert not result.written
     assert Resource.objects.count() == 0
 
@@ -337,10 +335,10 @@ BAD_FILES = {
         "fifth.csv",
         "2行目 「開催日」: 「2023年2月第5水曜」: 2023年2月に第5水曜日はありません",
     ),
-    "swapped lat/lng": (
-        csv_bytes([["名称", "緯度", "経度"], ["あおぞら", "135.5", "34.7"]]),
-        "swapped.csv",
-        "2行目 「緯度」: 緯度 135.5・経度 34.7 は緯度と経度が逆です",
+    "half a point": (
+        csv_bytes([["名称", "緯度", "経度"], ["あおぞら", "34.7", ""]]),
+        "half.csv",
+        "2行目 「緯度」: 緯度と経度は両方入力するか、両方空欄にしてください",
     ),
     "unknown area": (
         csv_bytes([["名称", "圏域"], ["あおぞら", "天満圏域"]]),
@@ -432,16 +430,14 @@ def test_the_command_dry_run_writes_nothing(areas, tmp_path):
 def test_the_command_fails_with_the_rows_and_writes_nothing(areas, tmp_path):
     path = tmp_path / "list.csv"
     path.write_bytes(
-        csv_bytes(
-            [["名称", "緯度", "経度"], ["あおぞら", "34.7", "135.5"], ["いい会", "135", "34"]]
-        )
+        csv_bytes([["名称", "緯度", "経度"], ["あおぞら", "34.7", "135.5"], ["いい会", "34.7", ""]])
     )
     err = StringIO()
 
     with pytest.raises(CommandError, match="1件の問題があるため、何も書き込みませんでした"):
         call_command("import_resources", str(path), stdout=StringIO(), stderr=err)
 
-    assert "問題 3行目 「緯度」: 緯度 135・経度 34 は緯度と経度が逆です" in err.getvalue()
+    assert "問題 3行目 「緯度」: 緯度と経度は両方入力するか" in err.getvalue()
     assert Resource.objects.count() == 0
 
 

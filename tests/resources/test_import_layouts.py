@@ -1,0 +1,189 @@
+"""Real public files in their own layouts, imported after mapping only (issue 13).
+
+Four publishers' layouts from three municipalities: 厚生労働省 介護サービス情報公表
+(大阪府's rows), 推奨データセット 公共施設一覧 and two lists of 焼津市 in its own
+layouts, 東京都's 公共施設一覧, WAM NET. No cell of any file is edited.
+"""
+
+from __future__ import annotations
+
+from datetime import time as clock
+
+import pytest
+
+from portal.cache import data_changed
+from portal.models import Municipality
+from resources.importing import resources_import_path
+from resources.importing.outside import OutsideCheck
+from resources.models import Resource
+from tests.conftest import make_address_point, make_area, square
+from tests.resources.import_files import DATA, TOKYO
+
+KOUHYOU_720 = DATA / "mhlw_kaigo_kouhyou_jigyosho_720_osaka27.csv"
+KOUHYOU_730 = DATA / "mhlw_kaigo_kouhyou_jigyosho_730_osaka27.csv"
+KOUHYOU_TRIMMED = DATA / "mhlw_kaigo_kouhyou_jigyosho_720_trimmed_sapporo_takamatsu_osaka.csv"
+YAIZU_FACILITIES = DATA / "yaizu222127_public_facility_facilities_smartmap.csv"
+YAIZU_SHELTERS = DATA / "yaizu222127_machinaka_suzumidokoro_cooling_shelters.csv"
+YAIZU_CARE = DATA / "yaizu222127_yohairyosya_riyoshisetsu.csv"
+
+
+def city(name: str, prefecture: str, code: str, **extra) -> None:
+    Municipality.objects.update_or_create(
+        pk=1, defaults={"name": name, "prefecture": prefecture, "code": code, **extra}
+    )
+    data_changed()
+
+
+@pytest.fixture
+def yaizu(db):
+    city("焼津市", "静岡県", "222127", has_wards=False)
+    return make_area(tier=1, code="222127", name="焼津市", boundary=square(138.20, 34.80, 0.16))
+
+
+@pytest.fixture
+def tokyo_minato(db):
+    city("港区", "東京都", "131032", has_wards=False)
+    return make_area(tier=1, code="13103", name="港区", boundary=square(139.70, 35.62, 0.08))
+
+
+# 厚生労働省 介護サービス情報公表システム ------------------------------------------------
+
+
+def test_the_kouhyou_file_is_recognised_and_its_other_cities_caught_once(areas):
+    result = resources_import_path(KOUHYOU_720, dry_run=True)
+
+    assert result.layout == "厚生労働省 介護サービス情報公表システム オープンデータ"
+    assert result.outside == 117
+    assert len(result.errors) == 1
+    assert "市外の行が 117行あります（堺市 17行、東大阪市 15行" in result.errors[0].message
+
+
+def test_the_kouhyou_file_imports_its_osaka_rows_as_care_offices(areas):
+    result = resources_import_path(KOUHYOU_720, dry_run=False, skip_outside=True)
+
+    assert result.errors == [] and result.written
+    assert (result.new, result.outside) == (53, 117)
+    office = Resource.objects.get(code="2795200241")  # 事業所番号 is the code
+    assert office.name == "デイサービスセンターたのしいデイ都島"
+    assert office.resource_type == Resource.Type.CARE_OFFICE
+    assert "サービスの種類: 認知症対応型通所介護" in office.description
+    assert office.visibility == Resource.Visibility.STAFF
+    assert office.contact_phone == "06-6927-3221"
+    assert office.schedules.get().weekdays == "MO,TU,WE,TH,FR,SA"  # 平日,土曜日,祝日
+
+
+def test_the_small_multi_function_file_imports_the_same_way(areas):
+    result = resources_import_path(KOUHYOU_730, dry_run=False, skip_outside=True)
+
+    assert result.errors == [] and result.written
+    assert result.new == 62
+    home = Resource.objects.get(code="2795200050")
+    assert home.capacity == 25
+    assert home.resource_type == Resource.Type.CARE_OFFICE
+
+
+def test_sapporo_kita_and_takamatsu_are_never_placed_in_the_city(areas, umeda):
+    # 北区 and 扇町 are 大阪市's too: the address is read from its start.
+    make_address_point(
+        code="27127002",
+        city="大阪市",
+        ward="北区",
+        name="扇町１丁目",
+        lat=34.705,
+        lng=135.51,
+        area=areas["kita2"],
+    )
+    result = resources_import_path(KOUHYOU_TRIMMED, dry_run=False, skip_outside=True)
+
+    assert result.outside == 19
+    assert result.written
+    assert not Resource.objects.filter(address__contains="札幌").exists()
+    assert not Resource.objects.filter(address__contains="高松").exists()
+    assert Resource.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("address", "other"),
+    [
+        ("北海道札幌市北区北八条西5丁目", "北海道札幌市"),
+        ("札幌市北区北八条西5丁目", "札幌市"),
+        ("香川県高松市扇町1丁目2-3", "香川県高松市"),
+        ("高松市扇町1丁目2-3", "高松市"),
+        ("大阪府堺市堺区", "堺市"),
+        ("大阪府大阪市北区扇町1丁目", ""),
+        ("大阪市北区梅田1丁目", ""),
+        ("北区梅田１丁目", ""),
+        ("梅田1丁目2-3", ""),
+        ("東京都北区赤羽1丁目", "東京都北区"),
+    ],
+)
+def test_an_address_is_anchored_on_the_city(areas, address, other):
+    check = OutsideCheck(["北区", "港区"])
+    assert check.other_place(address) == other
+
+
+# 焼津市 -----------------------------------------------------------------------------
+
+
+def test_yaizu_public_facilities_import_as_they_are(yaizu):
+    result = resources_import_path(YAIZU_FACILITIES, dry_run=False)
+
+    assert result.layout == "推奨データセット 公共施設一覧"
+    assert result.errors == [] and result.written, result.errors
+    assert result.new == 28
+    museum = Resource.objects.get(name__startswith="駿河湾深層水")
+    assert museum.area == yaizu
+    assert "【開館時間】9:00～17:00" in museum.description
+    assert museum.visibility == Resource.Visibility.STAFF
+
+
+def test_yaizu_cooling_shelters_get_their_hours_per_weekday(yaizu):
+    result = resources_import_path(YAIZU_SHELTERS, dry_run=False)
+
+    assert result.layout == "指定暑熱避難施設一覧"
+    assert result.errors == [] and result.written, result.errors
+    hall = Resource.objects.get(name="焼津市役所　本庁舎")
+    rule = hall.schedules.get()
+    assert (rule.weekdays, rule.opens_at, rule.closes_at) == (
+        "MO,TU,WE,TH,FR",
+        clock(8, 30),
+        clock(17, 15),
+    )
+    assert hall.capacity == 10
+    assert "選挙やイベント時は開放不可" in hall.description
+
+
+def test_yaizu_care_facilities_import_after_one_column_decision(yaizu):
+    first = resources_import_path(YAIZU_CARE, dry_run=True)
+    assert not first.written
+    assert {u["column"] for u in first.unresolved} == {"区分"}  # 区分 read as 新規・既存
+
+    mapping = {"columns": {"区分": "サービスの種類"}}
+    result = resources_import_path(YAIZU_CARE, dry_run=False, columns={"区分": "service"})
+
+    assert result.errors == [] and result.written, (result.errors, result.unresolved)
+    assert result.new == 276  # a place listed once per service is one resource
+    centre = Resource.objects.get(name="大井川福祉サービスセンター")
+    assert "通所介護" in centre.description and "居宅介護" in centre.description
+    day = Resource.objects.filter(description__contains="放課後等デイサービス").first()
+    assert day.resource_type == Resource.Type.OTHER
+    assert Resource.objects.filter(resource_type=Resource.Type.CARE_OFFICE).count() > 50
+    assert mapping  # the same as a mapping file (see test_the_command_reads_a_mapping_file)
+
+
+# 東京都 -----------------------------------------------------------------------------
+
+
+def test_tokyo_facilities_in_minato_import_and_the_rest_are_left_out(tokyo_minato):
+    result = resources_import_path(TOKYO, dry_run=False, skip_outside=True)
+
+    assert result.errors == [] and result.written, result.errors
+    assert result.new == 10
+    assert result.outside == 126
+    # 石神井公園's point (swapped in the file) is far from its address in 港区.
+    assert any(
+        "どの区域の境界の中にもありません" in w.message and w.row == 93 for w in result.warnings
+    )
+    assert sorted(r.address[:5] for r in Resource.objects.all()) == ["東京都港区"] * 10, [
+        r.address for r in Resource.objects.all()
+    ]
