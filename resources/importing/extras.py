@@ -136,7 +136,7 @@ def day_hours_text(raws: dict[str, object]) -> tuple[str, str]:
     parts = []
     for span, days in by_span.items():
         ordered = "".join(chars[d] for d in order if d in days)
-        parts.append(f"{ordered} {span}")
+        parts.append(f"毎週{'・'.join(ordered)}曜 {span}")
     return "/".join(parts), "、".join(note)
 
 
@@ -151,4 +151,6 @@ def _hours(raws: dict[str, object], key: str) -> str:
     closes = clock_text(closes) if closes not in (None, "") else ""
     if opens in _NOTHING:
         return ""
-    return f"{opens}～{closes}" if closes and closes not in _NOTHING else opens
+    if not closes or closes in _NOTHING or closes == opens:  # 「9:00～9:00」: the start only
+        return opens
+    return f"{opens}～{closes}"

@@ -13,11 +13,11 @@ import pytest
 
 from portal.cache import data_changed
 from portal.models import Municipality
-from resources.importing import resources_import_path
+from resources.importing import resources_import, resources_import_path
 from resources.importing.outside import OutsideCheck
 from resources.models import Resource
 from tests.conftest import make_address_point, make_area, square
-from tests.resources.import_files import DATA, TOKYO
+from tests.resources.import_files import DATA, TOKYO, csv_bytes
 
 KOUHYOU_720 = DATA / "mhlw_kaigo_kouhyou_jigyosho_720_osaka27.csv"
 KOUHYOU_730 = DATA / "mhlw_kaigo_kouhyou_jigyosho_730_osaka27.csv"
@@ -187,3 +187,79 @@ def test_tokyo_facilities_in_minato_import_and_the_rest_are_left_out(tokyo_minat
     assert sorted(r.address[:5] for r in Resource.objects.all()) == ["東京都港区"] * 10, [
         r.address for r in Resource.objects.all()
     ]
+
+
+# 厚生労働省 通いの場のオープンデータ ----------------------------------------------------
+
+KAYOI_HEADER = (
+    "No,都道府県コード,都道府県名,市区町村コード,市区町村名,備考,名称（ふりがな）,名称,郵便番号,"
+    "所在地（都道府県から番地まで）,所在地（建物名・部屋番号等）,電話番号,対象者,活動内容,"
+    "運営日（平日）－開始,運営日（平日）－終了,運営日（土曜）－開始,運営日（土曜）－終了,"
+    "運営日（日曜）－開始,運営日（日曜）－終了,運営日（祝日）－開始,運営日（祝日）－終了,定休日,定員,"
+    "料金体系,飲食の提供の有無,飲食持ち込みの可否,送迎の有無,対象エリア,総合事業実施の有無,その他,"
+    "法人番号の有無,法人番号,法人名称（ふりがな）,法人名称,ステータス,緯度,経度"
+).split(",")
+
+
+def kayoi_row(**cells) -> list[str]:
+    row = dict.fromkeys(KAYOI_HEADER, "")
+    row.update(cells)
+    return [row[h] for h in KAYOI_HEADER]
+
+
+def test_the_kayoinoba_layout_gives_hours_pickup_and_targets(areas, umeda):
+    # The 38 columns as the ministry publishes them; the rows are made up for the test.
+    rows = [
+        kayoi_row(
+            No="1",
+            都道府県名="大阪府",
+            市区町村名="大阪市",
+            **{
+                "名称（ふりがな）": "うめだいきいきさろん",
+                "名称": "梅田いきいきサロン",
+                "所在地（都道府県から番地まで）": "大阪府大阪市北区梅田1丁目2-3",
+                "所在地（建物名・部屋番号等）": "梅田会館2階",
+                "対象者": "概ね65歳以上の方",
+                "運営日（平日）－開始": "10:00",
+                "運営日（平日）－終了": "12:00",
+                "運営日（土曜）－開始": "13:30",
+                "運営日（土曜）－終了": "15:00",
+                "定休日": "日曜・祝日",
+                "定員": "先着20人",
+                "料金体系": "1回100円（お茶代）",
+                "送迎の有無": "有",
+                "ステータス": "活動中",
+            },
+        ),
+        kayoi_row(
+            No="2",
+            都道府県名="北海道",
+            市区町村名="札幌市北区",
+            **{
+                "名称": "北区の通いの場",
+                "所在地（都道府県から番地まで）": "北海道札幌市北区北八条西",
+            },
+        ),
+    ]
+    result = resources_import(
+        csv_bytes([KAYOI_HEADER, *rows]), filename="kayoi.csv", dry_run=False, skip_outside=True
+    )
+
+    assert result.layout == "厚生労働省 通いの場のオープンデータ"
+    assert result.errors == [] and result.written, (result.errors, result.unresolved)
+    assert result.outside == 1
+    salon = Resource.objects.get()
+    assert salon.address == "大阪府大阪市北区梅田1丁目2-3 梅田会館2階"
+    assert salon.kana == "うめだいきいきさろん"
+    assert salon.resource_type == Resource.Type.SALON
+    assert salon.area == areas["kita1"]
+    assert [t.name for t in salon.targets.all()] == ["65歳以上"]
+    assert [f.name for f in salon.features.all()] == ["送迎あり"]
+    assert salon.capacity == 20
+    assert (salon.fee_amount, salon.status) == (100, Resource.Status.ACTIVE)
+    rules = [(r.weekdays, r.opens_at, r.closes_at) for r in salon.schedules.order_by("sort_order")]
+    assert rules == [
+        ("MO,TU,WE,TH,FR", clock(10), clock(12)),
+        ("SA", clock(13, 30), clock(15)),
+    ]
+    assert "定休日: 日曜・祝日" in salon.schedules.first().note
