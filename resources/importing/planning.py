@@ -239,8 +239,8 @@ class Importer:
             if not row.outside:
                 result.errors.extend(row.errors)
                 result.warnings.extend(row.warnings)
-                for key, value in row.unresolved:
-                    self.unresolved.add(key, value, row.number)
+                for key, value, why in row.unresolved:
+                    self.unresolved.add(key, value, row.number, why)
         report_outside(self, outside)
         report_unresolved(self)
         group_problems(result)

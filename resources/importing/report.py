@@ -128,7 +128,9 @@ def report_unresolved(importer: Importer) -> None:
             Problem(
                 item["first"],
                 header,
-                f"{label}「{item['value']}」はありません — {item['rows']:,}行。"
+                f"{label}「{item['value']}」"
+                + ("は複数に当てはまります" if item.get("why") == "ambiguous" else "はありません")
+                + f" — {item['rows']:,}行。"
                 "「値の割り当て」で選んでください。",
             )
         )

@@ -150,7 +150,7 @@ class Row:
     outside: str = ""  # the other municipality the row names ("" for the city's)
     in_city: bool = False  # the address names the city itself
     notes: list[str] = field(default_factory=list)  # added to 内容 (service, hours …)
-    unresolved: list[tuple[str, str]] = field(default_factory=list)  # (key, value)
+    unresolved: list[tuple[str, str, str]] = field(default_factory=list)  # key, value, why
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -286,14 +286,14 @@ class RowParser:
         try:
             return (resolve or lookup.resolve)(raw)
         except ParseError as exc:
-            if exc.code == "ambiguous":
-                self.error(key, exc.message)
+            if exc.code == "ambiguous":  # 第1圏域 of a city where every ward has one
+                self.row.unresolved.append((key, raw, "ambiguous"))
                 return _FAILED
         for candidate in variants(raw):
             found = lookup.get(candidate)
             if found is not None:
                 return found
-        self.row.unresolved.append((key, raw))
+        self.row.unresolved.append((key, raw, "unknown"))
         return _FAILED
 
     def choices(self) -> None:

@@ -52,6 +52,7 @@ def variants(value: str) -> list[str]:
 
     stripped = _SUFFIXES.sub("", _PREFIXES.sub("", base))
     add(stripped)
+    add(base.replace("その", ""))  # 「認知症の方とその家族」 → 「認知症の方と家族」
     age = _AGE.search(stripped)
     if age:
         add(f"{age.group(1)}歳以上")
@@ -111,12 +112,14 @@ class Unresolved:
     """Each distinct value waiting for a decision, with the rows that hold it."""
 
     rows: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    why: dict[tuple[str, str], str] = field(default_factory=dict)  # unknown / ambiguous
 
-    def add(self, key: str, value: str, row: int) -> None:
+    def add(self, key: str, value: str, row: int, why: str = "unknown") -> None:
         self.rows.setdefault((key, value), []).append(row)
+        self.why[(key, value)] = why
 
     def listed(self, skip_rows: set[int] = frozenset()) -> list[dict]:
-        """``{column, value, rows, key, first}``, column being the export header."""
+        """``{column, value, rows, key, first, why}``, column being the export header."""
         found = []
         for (key, value), rows in self.rows.items():
             kept = [r for r in rows if r not in skip_rows]
@@ -124,7 +127,14 @@ class Unresolved:
                 continue
             header = COLUMN_BY_KEY[key].header if key in COLUMN_BY_KEY else key
             found.append(
-                {"column": header, "value": value, "rows": len(kept), "key": key, "first": kept[0]}
+                {
+                    "column": header,
+                    "value": value,
+                    "rows": len(kept),
+                    "key": key,
+                    "first": kept[0],
+                    "why": self.why.get((key, value), "unknown"),
+                }
             )
         found.sort(key=lambda item: (VALUE_KEYS.index(item["key"]), -item["rows"]))
         return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import time as clock
@@ -354,3 +355,124 @@ def test_a_saved_mapping_is_chosen_or_uploaded_on_the_page(client, city_staff, a
     profile = ImportProfile.objects.get(name="先月")
     client.post(PREVIEW_URL, {"action": "profile_load", "profile": profile.pk})
     assert "直してほしいところ" not in client.get(PREVIEW_URL).content.decode()
+
+
+# A city's own 創出一覧 -----------------------------------------------------------------------
+
+
+def creation_list() -> bytes:
+    """In the style of a city's 地域資源創出一覧: two title rows, 和暦 in several
+    spellings, full-width digits, free-text targets and fees, merged-looking blanks."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "創出一覧"
+    sheet.append(["令和５年度　地域資源創出一覧（北区）"])
+    sheet.append(["※生活支援コーディネーター作成"])
+    sheet.append([])
+    sheet.append(
+        [
+            "No.",
+            "圏域",
+            "資源名",
+            "種別",
+            "活動内容",
+            "対象",
+            "開催日",
+            "時間",
+            "参加費",
+            "立上げ日",
+            "新規・既存",
+            "定員",
+        ]
+    )
+    rows = [
+        [
+            1,
+            "第1圏域",
+            "梅田ふれあいサロン",
+            "サロン",
+            "おしゃべりと体操",
+            "概ね65歳以上の方",
+            "第１・３水曜",
+            "１３：３０～１５：００",
+            "１回１００円",
+            "令和5年4月1日",
+            "新規",
+            "２０名",
+        ],
+        [
+            2,
+            "第1圏域",
+            "いきいき百歳体操 梅田",
+            "体操",
+            "DVDを見ながら体操",
+            "どなたでも",
+            "毎週火曜",
+            "10:00～11:00",
+            "無料",
+            "R5.6.1",
+            "新規",
+            "先着15人",
+        ],
+        [
+            3,
+            "第2圏域",
+            "天満オレンジカフェ",
+            "認知症カフェ",
+            "認知症の方と家族の集い",
+            "認知症の方とその家族",
+            "毎月15日",
+            "14:00〜16:00",
+            "実費（材料費）",
+            "Ｈ３０年４月",
+            "既存",
+            "無し",
+        ],
+        [
+            4,
+            "第2圏域",
+            "天満ボランティアの会",
+            "生活支援",
+            "ゴミ出しと買い物の手伝い",
+            "地域の高齢者",
+            "不定期",
+            "",
+            "1回30分100円",
+            "平成31年4月",
+            "拡充",
+            "-",
+        ],
+    ]
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_creation_list_imports_with_a_handful_of_decisions(areas):
+    first = resources_import(creation_list(), filename="創出一覧.xlsx", dry_run=True)
+
+    assert first.header_row == 4
+    decisions = [(u["column"], u["value"]) for u in first.unresolved]
+    assert decisions == [("対象者", "地域の高齢者"), ("区域", "第1圏域")]  # two decisions
+    values: dict = {}
+    for column, value in decisions:
+        answer = {"対象者": "65歳以上", "区域": f"北区 {value}"}.get(column)
+        values.setdefault(column, {})[value] = answer
+    result = resources_import(creation_list(), dry_run=False, values=values)
+
+    assert result.errors == [] and result.written, result.errors
+    salon = Resource.objects.get(name="梅田ふれあいサロン")
+    assert salon.area == areas["kita1"]
+    assert salon.capacity == 20 and salon.fee_amount == 100
+    rule = salon.schedules.get()
+    assert (rule.weeks_of_month, rule.opens_at) == ("1,3", clock(13, 30))
+    assert salon.origin_date.isoformat() == "2023-04-01"
+    cafe = Resource.objects.get(name="天満オレンジカフェ")
+    assert cafe.origin_date.isoformat() == "2018-04-01"
+    assert cafe.resource_type == Resource.Type.DEMENTIA_CAFE
+    assert [t.name for t in cafe.targets.all()] == ["認知症の方と家族"]
+    assert Resource.objects.get(name__startswith="いきいき百歳体操").capacity == 15
