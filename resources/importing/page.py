@@ -94,6 +94,7 @@ def preview_context(request, result, state: dict) -> dict:
         "import_options": options,
         "profiles": list(city_profiles()),
         "samples": getattr(result, "samples", []),
+        "duplicates": getattr(result, "duplicates", []),
     }
 
 
@@ -120,6 +121,19 @@ def preview_post(request, state: dict, action: str):
             else:
                 target = chosen
             values.setdefault(column, {})[value] = target
+        return True
+    if action == "duplicates":
+        chosen = options.setdefault("duplicates", {})
+        for name, code in request.POST.items():
+            if not name.startswith("dupcode-"):
+                continue
+            index = name[len("dupcode-") :]
+            decision = request.POST.get(f"dup-{index}", "")
+            existing = request.POST.get(f"dupof-{index}", "")
+            if decision == "update" and existing:
+                chosen[code] = f"update:{existing}"
+            elif decision in ("both", "skip"):
+                chosen[code] = decision
         return True
     if action == "options":
         options["publish"] = request.POST.get("publish") == "1"

@@ -17,6 +17,7 @@ from portal.sheets import Problem, RowOutcome, Sheet, SheetFileError, SheetRun, 
 from portal.sheets.runner import STAGE_PLAN, STAGE_ROWS, STAGE_WRITE
 from portal.text import normalize
 from resources.importing.columns import COLUMN_BY_KEY
+from resources.importing.duplicates import apply_decisions, find_duplicates
 from resources.importing.outside import OutsideCheck
 from resources.importing.placing import Placer
 from resources.importing.references import References
@@ -94,6 +95,7 @@ class Importer:
         values: dict | None = None,
         publish: bool = False,
         skip_outside: bool = False,
+        duplicates: dict[str, str] | None = None,
     ) -> None:
         self.sheet = sheet
         self.result = result
@@ -110,6 +112,7 @@ class Importer:
         lat_header = parsers.name_key(sheet.headers.get("lat", ""))
         self.xy_columns = lat_header in ("y", "y座標", "x", "x座標")
         self.created: dict[tuple[str, str], int] = {}
+        self.duplicate_decisions = duplicates or {}
 
     def create_value(self, key: str, name: str) -> int | None:
         """A target or feature a decision adds (written with the import, undone with a preview)."""
@@ -228,6 +231,7 @@ class Importer:
         if not parsed:
             raise SheetFileError("取り込む行がありません（空の行だけです）。")
         check_events(self, parsed)
+        parsed = apply_decisions(self, parsed)
 
         run.report(rows, rows, STAGE_PLAN)
         inside = [row for row in parsed if not row.outside]
@@ -246,6 +250,7 @@ class Importer:
         group_problems(result)
         if run.skip_invalid:
             plans = [p for p in plans if not p.row.errors and not p.row.unresolved]
+        find_duplicates(self, plans)
         for plan in plans:
             result.outcomes.append(
                 RowOutcome(

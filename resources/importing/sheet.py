@@ -74,6 +74,7 @@ def resources_import(
     columns: dict[str, str] | None = None,
     publish: bool = False,
     skip_outside: bool = False,
+    duplicates: dict[str, str] | None = None,
 ) -> SheetResult:
     """Read, check and (unless ``dry_run``) write the resources of a spreadsheet.
 
@@ -84,7 +85,8 @@ def resources_import(
     the value decisions of a mapping file (``values``), ``columns`` its column
     assignment by header; ``publish`` makes new rows 公開 when the file has no
     公開範囲 column (else 関係者限定); ``skip_outside`` leaves out the rows of
-    other municipalities instead of refusing the file. Never raises
+    other municipalities instead of refusing the file; ``duplicates`` decides rows
+    like a registered resource (row code → "update:<code>", "both" or "skip"). Never raises
     for a bad file: problems are in ``result.errors``, in Japanese, with their
     row and column.
     """
@@ -101,6 +103,7 @@ def resources_import(
             values=values,
             publish=publish,
             skip_outside=skip_outside,
+            duplicates=duplicates,
         ).run(run)
 
     def attempt(columns: dict | None) -> ResourceImportResult:

@@ -476,3 +476,40 @@ def test_a_creation_list_imports_with_a_handful_of_decisions(areas):
     assert cafe.resource_type == Resource.Type.DEMENTIA_CAFE
     assert [t.name for t in cafe.targets.all()] == ["認知症の方と家族"]
     assert Resource.objects.get(name__startswith="いきいき百歳体操").capacity == 15
+
+
+# Duplicates against the registry ---------------------------------------------------------------
+
+
+def test_a_new_row_like_a_registered_resource_is_shown_with_a_choice(client, city_staff, areas):
+    from tests.conftest import make_resource
+
+    make_resource(
+        code="R-1", name="梅田ふれあいサロン", contact_phone="06-1234-5678", area=areas["kita1"]
+    )
+    data = csv_bytes([["名称", "電話番号"], ["梅田ふれあいｻﾛﾝ", "06-1234-5678"], ["別の会", ""]])
+
+    result = resources_import(data, dry_run=True)
+    assert [(d["name"], d["existing_code"], d["why"]) for d in result.duplicates] == [
+        ("梅田ふれあいサロン", "R-1", "電話番号")
+    ]
+    assert any(
+        "登録済みの「梅田ふれあいサロン」（R-1）と同じかもしれません" in w.message
+        for w in result.warnings
+    )
+
+    client.force_login(city_staff)
+    upload(client, data)
+    html = client.get(PREVIEW_URL).content.decode()
+    assert "登録済みの「梅田ふれあいサロン」と同じかもしれません" in html
+    code = re.search(r'name="dupcode-1" value="([^"]+)"', html).group(1)
+    client.post(
+        PREVIEW_URL,
+        {"action": "duplicates", "dupcode-1": code, "dupof-1": "R-1", "dup-1": "update"},
+    )
+    client.post(PREVIEW_URL, {"action": "confirm"})
+
+    assert Resource.objects.count() == 2
+    assert Resource.objects.get(code="R-1").name == "梅田ふれあいサロン"  # ｻﾛﾝ = サロン
+    skipped = resources_import(data, dry_run=True, duplicates={code: "skip"})
+    assert (skipped.new, skipped.updated, skipped.unchanged) == (0, 0, 1)
