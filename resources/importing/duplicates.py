@@ -89,7 +89,6 @@ def find_duplicates(importer: Importer, plans) -> None:
     score, meters = _score(), _meters()
     for plan in new:
         resource = plan.resource
-        name = normalize(resource.name)
         candidates: dict[int, tuple[tuple, str]] = {}
         digits = _DIGITS.sub("", resource.contact_phone or "")
         for entry in by_phone.get(digits, ()) if len(digits) >= 9 else ():
@@ -105,6 +104,9 @@ def find_duplicates(importer: Importer, plans) -> None:
                         km = haversine_km(resource.lat, resource.lng, entry[4], entry[5])
                         if km * 1000 <= meters:
                             candidates.setdefault(entry[0], (entry, "位置"))
+        if not candidates:
+            continue
+        name = normalize(resource.name)
         best = None
         for entry, why in candidates.values():
             similarity = fuzz.ratio(name, entry[3])

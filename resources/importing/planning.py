@@ -96,6 +96,7 @@ class Importer:
         publish: bool = False,
         skip_outside: bool = False,
         duplicates: dict[str, str] | None = None,
+        check_outside: bool = True,
     ) -> None:
         self.sheet = sheet
         self.result = result
@@ -108,7 +109,9 @@ class Importer:
         self.unresolved = Unresolved()
         self.publish = publish
         self.skip_outside = skip_outside
-        self.outside_check = OutsideCheck(list(self.refs.ward_names.values()))
+        self.outside_check = (
+            OutsideCheck(list(self.refs.ward_names.values())) if check_outside else None
+        )
         lat_header = parsers.name_key(sheet.headers.get("lat", ""))
         self.xy_columns = lat_header in ("y", "y座標", "x", "x座標")
         self.created: dict[tuple[str, str], int] = {}
@@ -395,7 +398,12 @@ class Importer:
                 resource.area_tier1_id = refs.tier1_of(given)
                 resource.area_locked = auto is not None
                 return
-        if method == "nearest" and km > outside_km() and not row.in_city:
+        if (
+            method == "nearest"
+            and km > outside_km()
+            and not row.in_city
+            and self.outside_check is not None
+        ):
             row.outside = f"区域から約{km:.0f}km離れた位置"
             return
         if method == "address" and item.existing is None:

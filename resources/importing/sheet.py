@@ -75,6 +75,7 @@ def resources_import(
     publish: bool = False,
     skip_outside: bool = False,
     duplicates: dict[str, str] | None = None,
+    check_outside: bool = True,
 ) -> SheetResult:
     """Read, check and (unless ``dry_run``) write the resources of a spreadsheet.
 
@@ -86,7 +87,8 @@ def resources_import(
     assignment by header; ``publish`` makes new rows 公開 when the file has no
     公開範囲 column (else 関係者限定); ``skip_outside`` leaves out the rows of
     other municipalities instead of refusing the file; ``duplicates`` decides rows
-    like a registered resource (row code → "update:<code>", "both" or "skip"). Never raises
+    like a registered resource (row code → "update:<code>", "both" or "skip");
+    ``check_outside=False`` takes every row as the city's (the bench's national file). Never raises
     for a bad file: problems are in ``result.errors``, in Japanese, with their
     row and column.
     """
@@ -104,6 +106,7 @@ def resources_import(
             publish=publish,
             skip_outside=skip_outside,
             duplicates=duplicates,
+            check_outside=check_outside,
         ).run(run)
 
     def attempt(columns: dict | None) -> ResourceImportResult:
