@@ -28,7 +28,8 @@ def _private_media(settings, tmp_path):
     [{"width": 390, "height": 844}, {"width": 1280, "height": 900}],
     ids=["phone", "desktop"],
 )
-def test_upload_map_a_value_see_samples_and_confirm(browser, live_server, ward, viewport):
+@pytest.mark.usefixtures("ward")
+def test_upload_map_a_value_see_samples_and_confirm(browser, live_server, viewport):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     log_in_as_city_staff(page, live_server)
