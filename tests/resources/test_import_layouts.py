@@ -295,3 +295,41 @@ def test_the_kayoinoba_layout_gives_hours_pickup_and_targets(areas, umeda):
         ("SA", clock(13, 30), clock(15)),
     ]
     assert "定休日: 日曜・祝日" in salon.schedules.first().note
+
+
+# Open data out in the same layouts ---------------------------------------------------------
+
+
+def test_public_resources_go_out_in_the_kayoinoba_and_jichitai_layouts_and_back(
+    client, areas, umeda
+):
+    from resources.models import Target
+
+    row = kayoi_row(
+        **{
+            "名称": "梅田いきいきサロン",
+            "所在地（都道府県から番地まで）": "大阪府大阪市北区梅田1丁目2-3",
+            "対象者": "65歳以上",
+            "運営日（平日）－開始": "10:00",
+            "運営日（平日）－終了": "12:00",
+            "送迎の有無": "有",
+        }
+    )
+    resources_import(csv_bytes([KAYOI_HEADER, row]), dry_run=False, publish=True)
+    resources_import(csv_bytes([["名称"], ["関係者だけの会"]]), dry_run=False)
+    assert Target.objects.filter(name="65歳以上").exists()
+
+    kayoi = client.get("/opendata/kayoinoba.csv")
+    jichitai = client.get("/opendata/jichitai.csv")
+
+    text = kayoi.content.decode("utf-8-sig")
+    assert text.splitlines()[0].split(",") == KAYOI_HEADER
+    assert "梅田いきいきサロン" in text and "関係者だけの会" not in text
+    assert ",10:00,12:00," in text and ",有," in text
+    assert "関係者だけの会" not in jichitai.content.decode("utf-8-sig")
+    again = resources_import(kayoi.content, filename="kayoinoba.csv", dry_run=True)
+    assert again.layout == "厚生労働省 通いの場のオープンデータ"
+    assert (again.new, again.errors) == (0, [])  # the same resource, found by name and address
+    back = resources_import(jichitai.content, filename="jichitai.csv", dry_run=True)
+    assert back.layout == "自治体標準オープンデータセット 公共施設一覧（正式版）"
+    assert back.errors == [] and back.rows_total == 1
