@@ -67,6 +67,8 @@ class ActivityForm(forms.ModelForm):
             "source",
             "source_note",
             "heard",
+            "needs",
+            "no_matching_resource",
             "response",
             "follow_up_on",
             "is_case_example",
@@ -79,6 +81,7 @@ class ActivityForm(forms.ModelForm):
             "heard": forms.Textarea(attrs={"rows": 3}),
             "response": forms.Textarea(attrs={"rows": 3}),
             "resources": forms.SelectMultiple(attrs={"size": 6}),
+            "needs": forms.CheckboxSelectMultiple,
         }
         error_messages = {
             "date": {
