@@ -20,12 +20,16 @@ adds to that 町. Rows that match nothing are reported, never guessed.
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from analysis.models import ChomePopulation
@@ -373,3 +377,25 @@ def import_population(
         )
     result.written = len(figures)
     return result
+
+
+# The city-wide cross-check: 第1号被保険者数 (65歳以上) of the 介護保険事業状況報告 --------
+
+INSURED_FILE = Path(settings.BASE_DIR) / "fixtures/population/mhlw_nenpo_r5_dai1go_hihokensha.csv"
+INSURED_SOURCE = "厚生労働省「介護保険事業状況報告（年報）」令和5年度末 第1号被保険者数"
+
+
+@lru_cache(maxsize=1)
+def _insured() -> dict[tuple[str, str], int]:
+    with INSURED_FILE.open(encoding="utf-8", newline="") as handle:
+        return {
+            (row["都道府県"], row["保険者"]): int(row["第1号被保険者数"])
+            for row in csv.DictReader(handle)
+        }
+
+
+def insured_aged_65(prefecture: str, city_name: str) -> int | None:
+    """The city's 第1号被保険者数 (people aged 65+ insured by the city), or None
+    when the 年報 has no such 保険者 (a ward of a 政令市 is not one, nor is a city
+    in a 広域連合)."""
+    return _insured().get((prefecture, city_name))

@@ -8,6 +8,7 @@ from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from analysis.measures import MAPPABLE, MEASURE_BY_KEY, MEASURES, display
 from analysis.models import ChomePopulation
 from analysis.policy import analysis_areas, area_for_analysis, can_view_analysis
+from analysis.population import INSURED_SOURCE, insured_aged_65
 from analysis.tables import build_table, table_csv, table_xlsx
 from portal.i18n import in_source_language
 from portal.models import Area
@@ -71,11 +73,17 @@ def year_choices() -> list[tuple[int, str]]:
 
 
 def population_source() -> dict:
+    """Where the population comes from, and the city-wide cross-check: the census'
+    65歳以上 summed over the 町丁 against the 介護保険 第1号被保険者数."""
     first = ChomePopulation.objects.order_by("-updated_at").first()
+    current = city()
     return {
         "source": first.source if first else "",
         "surveyed_on": first.surveyed_on if first else None,
         "chome": ChomePopulation.objects.count(),
+        "aged_65": ChomePopulation.objects.aggregate(n=Sum("aged_65"))["n"] or 0,
+        "insured": insured_aged_65(current.prefecture, current.name),
+        "insured_source": INSURED_SOURCE,
     }
 
 

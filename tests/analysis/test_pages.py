@@ -112,6 +112,8 @@ def test_the_page_sorts_by_any_column_with_links(client, city_staff, small_city)
     assert 'aria-sort="descending"' in text
     assert f"?fy={FY}&amp;tier=2&amp;sort=coverage_near&amp;dir=asc" in text
     assert f'href="/staff/analysis/areas/27127-2/?fy={FY}"' in text
+    # The city-wide cross-check of the 65歳以上 figures: the MHLW 年報 for 大阪市.
+    assert "町丁の計 1,650 人" in text and "第1号被保険者数 674,761 人" in text
     # Every definition is on the page.
     assert "65歳以上人口 ÷ 人口 × 100" in text
     assert "徒歩80m/分で約7分" in text
