@@ -23,7 +23,7 @@ from analysis.models import ChomePopulation, Participation
 from coordinators.models import Activity
 from councils.models import RegionalIssue
 from portal.models import Area
-from portal.wareki import fiscal_year_bounds
+from portal.wareki import fiscal_year_bounds, fiscal_year_of
 from reports.tables import created_in, creation_target
 from resources.demand import week_of
 from resources.models import Resource, UnmetSearch
@@ -189,20 +189,21 @@ def _creation(add, fiscal_year, areas, key_of, figures, city) -> None:
     years = list(range(fiscal_year - TREND_YEARS + 1, fiscal_year + 1))
     for f in [*figures.values(), city]:
         f.created_trend = [0] * len(years)
-    for position, year in enumerate(years):
-        for area_id, count in (
-            created_in(Resource.objects.all(), year)
-            .values_list("area_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        ):
+    # One query for the five 年度: the report's rule for each, joined by OR.
+    created = created_in(Resource.objects.all(), years[0])
+    for year in years[1:]:
+        created = created | created_in(Resource.objects.all(), year)
+    for area_id, day, count in (
+        created.values_list("area_id", "origin_date").annotate(n=Count("id")).order_by()
+    ):
+        position = years.index(fiscal_year_of(day))
 
-            def apply(f: Figures, position=position, count=count, year=year) -> None:
-                f.created_trend[position] += count
-                if year == fiscal_year:
-                    f.created += count
+        def apply(f: Figures, position=position, count=count) -> None:
+            f.created_trend[position] += count
+            if years[position] == fiscal_year:
+                f.created += count
 
-            add(area_id, apply)
+        add(area_id, apply)
     target = creation_target()
     for area in areas:
         if area.tier == Area.Tier.CITY:

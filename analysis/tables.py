@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from html import escape
 
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from analysis.figures import Gathered, gather
@@ -41,6 +43,10 @@ class Row:
     def cells(self) -> list[tuple[Measure, str]]:
         return [(m, display(m, self.values[m.key])) for m in MEASURES]
 
+    def cells_html(self) -> str:
+        """The row's <td>s."""
+        return _tds(text or "—" for _m, text in self.cells())
+
 
 @dataclass
 class AnalysisTable:
@@ -53,13 +59,20 @@ class AnalysisTable:
     sort: str = "name"
     descending: bool = False
     categories: list[Category] = field(default_factory=list)
+    _types: list[tuple[str, str]] | None = None
 
     @property
     def fiscal_year_label(self) -> str:
         return format_fiscal_year(self.fiscal_year)
 
     def type_columns(self) -> list[tuple[str, str]]:
-        return [(value_, str(label)) for value_, label in Resource.Type.choices]
+        if self._types is None:
+            self._types = [(value_, str(label)) for value_, label in Resource.Type.choices]
+        return self._types
+
+    def breakdown_html(self, row: Row) -> str:
+        by_type, by_category = self.breakdown(row)
+        return _tds(by_type + by_category)
 
     def breakdown(self, row: Row) -> tuple[list[int], list[int]]:
         """The row's active resources by type and by category (table order)."""
@@ -86,6 +99,12 @@ class AnalysisTable:
         return rows
 
 
+def _tds(values) -> SafeString:
+    """Numeric cells, escaped (a row at a time: 100 rows × 37 cells through the
+    template language would be most of the page's time)."""
+    return mark_safe("".join(f'<td class="num">{escape(str(v))}</td>' for v in values))
+
+
 def _sorted(rows: list[Row], sort: str, descending: bool) -> list[Row]:
     if sort == "name" or sort not in MEASURE_BY_KEY:
         return rows if not descending else list(reversed(rows))
@@ -96,10 +115,20 @@ def _sorted(rows: list[Row], sort: str, descending: bool) -> list[Row]:
 
 
 def build_table(
-    user, *, fiscal_year: int, tier: int, sort: str = "name", descending: bool = False
+    user,
+    *,
+    fiscal_year: int,
+    tier: int,
+    sort: str = "name",
+    descending: bool = False,
+    boundaries: bool = False,
 ) -> AnalysisTable:
-    """``user``'s analysis table (analysis.policy decides the rows)."""
-    areas = list(analysis_areas(user, tier))
+    """``user``'s analysis table (analysis.policy decides the rows); the areas'
+    boundaries are read only for a map (``boundaries``)."""
+    areas = analysis_areas(user, tier)
+    if not boundaries:
+        areas = areas.defer("boundary", "parent__boundary")
+    areas = list(areas)
     gathered = gather(fiscal_year, tier, areas)
     rows = [Row(a, a.code, a.label, gathered.of(a)) for a in areas]
     total_figures = Figures()

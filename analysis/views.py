@@ -135,8 +135,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "years": year_choices(),
             "population": population_source(),
             "type_columns": table.type_columns(),
-            "breakdown": [(row, *table.breakdown(row)) for row in [*table.rows, table.total]],
+            "breakdown": [(row, table.breakdown_html(row)) for row in [*table.rows, table.total]],
             "mappable": MAPPABLE,
+            "profile_base": reverse("analysis:index") + "areas/",
         },
     )
 
@@ -249,7 +250,7 @@ def area_map(request: HttpRequest) -> HttpResponse:
     measure = MEASURE_BY_KEY.get(request.GET.get("measure") or "", MEASURE_BY_KEY["coverage_near"])
     if measure not in MAPPABLE:
         measure = MEASURE_BY_KEY["coverage_near"]
-    table = build_table(request.user, fiscal_year=fiscal_year, tier=tier)
+    table = build_table(request.user, fiscal_year=fiscal_year, tier=tier, boundaries=True)
     bounds = classes([row.values[measure.key] for row in table.rows])
     legend = legend_entries(measure, bounds)
     shown = {row.area.pk for row in table.rows}
