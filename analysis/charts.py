@@ -214,7 +214,12 @@ def coverage_svg(
     )
     for index, (color, label) in enumerate(legend):
         y = 6 + index * 6
-        parts.append(f'<circle cx="{_n(lx + 1.5)}" cy="{_n(y)}" r="1.3" fill="{color}"/>')
+        if color == SITE_COLOR:
+            parts.append(
+                f'<rect x="{_n(lx + 0.5)}" y="{_n(y - 1)}" width="2" height="2" fill="{color}"/>'
+            )
+        else:
+            parts.append(f'<circle cx="{_n(lx + 1.5)}" cy="{_n(y)}" r="1.3" fill="{color}"/>')
         parts.append(_text(lx + 5, y, label, 2.6, anchor="start", halo=False))
     return _frame(width, height, parts, title)
 

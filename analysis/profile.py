@@ -67,6 +67,8 @@ def build_profile(user, area: Area, fiscal_year: int) -> Profile:
     for measure in MEASURES:
         ratio = bool(measure.decimals)
         city_value = value(measure, city)
+        if measure.key == "target" and area.tier != Area.Tier.CITY:
+            city_value = None  # tier-2 areas have no target
         if not ratio and city_value is not None:
             city_value = round(city_value / n_areas, 1)
         comparisons.append(
