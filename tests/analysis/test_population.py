@@ -193,3 +193,25 @@ def test_the_standard_layout_with_every_band_up_to_85(kita_chome):
 def test_a_table_of_something_else_is_refused_in_japanese(kita_chome):
     with pytest.raises(Exception, match="人口の表として読めません"):
         import_population("名称,住所\r\nサロン,北区\r\n".encode(), "x.csv")
+
+
+def test_the_standard_layout_as_an_excel_file_with_a_title_row(kita_chome, tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["大阪市北区 地域・年齢別人口（令和2年10月1日）"])
+    with STANDARD_FILE.open(encoding="utf-8-sig", newline="") as handle:
+        for index, row in enumerate(csv.reader(handle)):
+            sheet.append([int(c) if index and c.isdigit() and len(c) < 6 else c for c in row])
+    path = tmp_path / "population.xlsx"
+    workbook.save(path)
+
+    result = import_population(path.read_bytes(), path.name)
+
+    assert not result.problems
+    assert result.written == 3
+    assert (
+        ChomePopulation.objects.get(address_point__name="浮田１丁目").aged_65
+        == _figures("浮田一丁目")[1]
+    )
