@@ -100,6 +100,7 @@ def _activity_fields(data: dict) -> dict:
         "response": data.get("response") or "",
         "follow_up_on": data.get("follow_up_on"),
         "is_case_example": bool(data.get("is_case_example")),
+        "no_matching_resource": bool(data.get("no_matching_resource")),
     }
 
 
@@ -125,6 +126,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                 coordinator=coordinator,
                 functions=data["functions"],
                 resources=data["resources"],
+                needs=data.get("needs") or [],
                 **_activity_fields(data),
             )
         except ValidationError as error:
@@ -178,6 +180,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 updated_by=request.user,
                 functions=data["functions"],
                 resources=data["resources"],
+                needs=data.get("needs") or [],
                 **_activity_fields(data),
             )
         except ValidationError as error:

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "councils",
     "coordinators",
     "reports",
+    "analysis",
     # Background jobs: Django's task framework (the django-tasks backport of
     # Django 6's django.tasks) with its database and RQ backends. After portal, so
     # that portal's db_worker (the package's worker plus the schedule) is the one run.
