@@ -14,6 +14,7 @@ from portal.cache import cache_public_page
 from portal.models import Area
 from portal.municipality import city
 from portal.roles import Reader
+from resources.demand import record_unmet
 from resources.models import Resource
 from resources.policy import resource_for_user, resources_visible_to
 from resources.presenter import ResourceView, resource_fields, row_fields, tier_of
@@ -202,7 +203,7 @@ RESULT_COLUMNS = (
 @vary_on_cookie
 @cache_public_page(params=SEARCH_PARAMS | {"page", "partial", "view"})
 def search(request: HttpRequest) -> HttpResponse:
-    filters = SearchFilters.from_query(request.GET)
+    filters = SearchFilters.from_query(request.GET, drop_words=True)
     results = (
         resource_search(fetched_by=request.user, filters=filters)
         .only(*RESULT_COLUMNS)
@@ -221,11 +222,13 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     for key in ("page", "partial"):
         query.pop(key, None)
+    _record_unmet(filters, page.paginator.count)
     context = {
         "filters": filters,
         "page": page,
         "rows": _result_rows(page.object_list, request.user),
         "query_string": query.urlencode(),
+        "print_query": filters.effective_query().urlencode(),
     }
     if request.GET.get("partial") == "1":
         return render(request, "resources/_results.html", context)
@@ -235,6 +238,19 @@ def search(request: HttpRequest) -> HttpResponse:
         **_form_options(filters),
     }
     return render(request, "resources/search.html", context)
+
+
+def _record_unmet(filters: SearchFilters, count: int) -> None:
+    """Count the words of a search that found nothing, or whose words were dropped,
+    for the analysis pages (resources/demand.py: no person, address or cookie).
+    Only the first page counts, so that paging through a result is one search."""
+    if filters.params.get("page", "1") not in ("", "1"):
+        return
+    words = [w.text for w in filters.dropped] or (
+        [w.text for w in filters.words] if not count else []
+    )
+    if words:
+        record_unmet(words, filters.area)
 
 
 # What a map feature reads of each resource.
@@ -247,7 +263,7 @@ MAP_COLUMNS = ("pk", "name", "lat", "lng", "resource_type", "visibility")
 @cache_public_page(params=SEARCH_PARAMS)
 def map_geojson(request: HttpRequest) -> JsonResponse:
     """The search's results as GeoJSON points: same filters, same access policy."""
-    filters = SearchFilters.from_query(request.GET)
+    filters = SearchFilters.from_query(request.GET, drop_words=True)
     matches = resource_search(fetched_by=request.user, filters=filters).exclude(lat=None)
     rows = matches.order_by("pk").values(*MAP_COLUMNS)[:MAP_FEATURE_LIMIT]
     # Each marker takes the colour of its resource's first category.
@@ -288,6 +304,8 @@ def map_geojson(request: HttpRequest) -> JsonResponse:
     body = {"type": "FeatureCollection", "features": features}
     if filters.errors:
         body["errors"] = filters.errors
+    if filters.notices:
+        body["notices"] = filters.notices
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 
