@@ -573,14 +573,13 @@ _LABEL_LINKS = {
 
 
 def word_condition(word: Word) -> Q:
-    """What a keyword or label word asks of a resource: its text (or reading) holds
-    the word, or, for a label, the resource has that label."""
+    """What a keyword or label word asks of a resource: its text holds the word
+    (kana also matches the readings, indexed with the text: a kanji word matches
+    only kanji, so 囲碁 never finds 介護 by its reading かいご), or, for a label,
+    the resource has that label."""
     condition = Q()
     for needle in word.needles:
         condition |= _text_condition(needle)
-    for reading in word.readings:
-        if reading and reading not in word.needles and len(reading) >= 2:
-            condition |= _text_condition(reading)
     by_kind: dict[str, list[str]] = {}
     for label in word.labels:
         by_kind.setdefault(label.kind, []).append(label.value)

@@ -6,7 +6,9 @@ import html
 import re
 from urllib.parse import parse_qsl
 
-_RESULT = re.compile(r'<h[23] class="result__name"><a href="/resources/(\d+)/">([^<]+)</a>')
+_RESULT = re.compile(
+    r'<h[23] class="result__name"><a href="/resources/(\d+)/(?:\?back=[^"]*)?">([^<]+)</a>'
+)
 _COUNT = re.compile(r'class="result-count" role="status" data-count="(\d+)"')
 _ERROR = re.compile(r'<p class="form-errors" role="alert">([^<]*)</p>')
 _NOTICE = re.compile(r'<p class="notice">([^<]*)</p>')

@@ -22,10 +22,11 @@ from tests.resources.search_pages import listed_names, text
 # features come from the cached reference lists, labels, areas and 町丁 from the
 # cached vocabulary of words (resources/words.py).
 SEARCH_QUERIES = 7
-# The data version, the rows, then each row's categories (one query for all rows).
-MAP_QUERIES = 3
+# The data version, the rows, then each row's categories and schedules (one query
+# each for all rows: the popups show when, where and the cost).
+MAP_QUERIES = 4
 # The map with an area filter adds the area look-up.
-MAP_FILTERED_QUERIES = 4
+MAP_FILTERED_QUERIES = 5
 # The resource with its area and the area's parent, its nearby resources, then its
 # categories (the marker and the page read them once, from the view), schedules,
 # targets and features; and the data version, read once per request for the city's
