@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from portal import weekdays
 from portal.models import LAT_VALIDATORS, LNG_VALIDATORS, Area
-from portal.text import normalize
+from portal.text import search_key
 from resources.fields import BigramVectorField
 
 # The weekday vocabulary is the kernel's (portal/weekdays.py). resources/exporting.py
@@ -337,8 +337,16 @@ class Resource(models.Model):
             raise ValidationError(errors)
 
     def build_search_text(self) -> str:
-        parts = [self.name, self.kana, self.description, self.organiser, self.venue, self.address]
-        return normalize(" ".join(p for p in parts if p))
+        """The indexed text: the fields in search form, then their readings
+        (resources/readings.py), so that 体操 and たいそう match the same resources;
+        apart by ``|``, which is never in a query, so no match spans two."""
+        return search_document(
+            [self.name, self.kana, self.description, self.organiser, self.venue, self.address]
+        )
+
+    def build_name_text(self) -> str:
+        """The name and its readings in search form, for the relevance order."""
+        return search_document([self.name, self.kana])[:600]
 
     @property
     def is_staff_only(self) -> bool:
@@ -363,6 +371,19 @@ class Resource(models.Model):
                 % {"area": self.area.label, "km": km}
             ]
         return []
+
+
+def search_document(parts) -> str:
+    from resources.readings import reading
+
+    # Each field and each reading apart: a match never spans two of them.
+    written = [p for p in parts if p]
+    keys = [search_key(p) for p in written]
+    spoken = [r for p, key in zip(written, keys, strict=True) if (r := reading(p)) != key]
+    return READING_SEPARATOR.join(dict.fromkeys(k for k in keys + spoken if k))
+
+
+READING_SEPARATOR = "|"
 
 
 class ScheduleRule(models.Model):

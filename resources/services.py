@@ -38,7 +38,6 @@ from portal import weekdays
 from portal.cache import data_changed
 from portal.geo import Locator, locator
 from portal.models import Area
-from portal.text import normalize
 from resources.models import Category, Feature, Resource, ScheduleRule, Target, schedule_summary
 
 if TYPE_CHECKING:
@@ -103,7 +102,7 @@ def resource_prepare(resource: Resource, *, index: Locator | None = None) -> Non
 
     index = index or locator()
     resource.search_text = resource.build_search_text()
-    resource.name_text = normalize(f"{resource.name} {resource.kana}")
+    resource.name_text = resource.build_name_text()
     resource.search_bigrams = bigram_vector(resource.search_text)
     has_point = resource.lat is not None and resource.lng is not None
     if has_point and resource.location_source != Resource.LocationSource.ADDRESS_POINT:

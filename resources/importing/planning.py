@@ -15,7 +15,6 @@ from portal.models import Area
 from portal.parsers import ParseError
 from portal.sheets import Problem, RowOutcome, Sheet, SheetFileError, SheetRun, is_blank
 from portal.sheets.runner import STAGE_PLAN, STAGE_ROWS, STAGE_WRITE
-from portal.text import normalize
 from resources.importing.columns import COLUMN_BY_KEY
 from resources.importing.duplicates import apply_decisions, find_duplicates
 from resources.importing.outside import OutsideCheck
@@ -441,7 +440,7 @@ class Importer:
 
         if existing is None or changed & SEARCH_INPUTS:
             resource.search_text = resource.build_search_text()
-            resource.name_text = normalize(f"{resource.name} {resource.kana}")
+            resource.name_text = resource.build_name_text()
             resource.search_bigrams = bigram_vector(resource.search_text)
         rule_objects = None
         if rules_changed:

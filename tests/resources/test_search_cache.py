@@ -186,8 +186,9 @@ def test_with_the_cache_off_every_page_is_searched_again(
 ):
     client.get("/resources/", {"q": "サロン"})
 
-    # the data version, matching ids, page, schedules, categories
-    with django_assert_num_queries(5):
+    # the data version, whether the words find anything, matching ids, page,
+    # schedules, categories
+    with django_assert_num_queries(6):
         client.get("/resources/", {"q": "サロン"})
 
 
@@ -228,5 +229,5 @@ def test_pages_with_parameters_the_search_does_not_read_are_not_kept(
 ):
     client.get("/resources/", {"q": "サロン", "utm_source": "mail"})
 
-    with django_assert_num_queries(5):  # searched again: not filed in the cache
+    with django_assert_num_queries(6):  # searched again: not filed in the cache
         client.get("/resources/", {"q": "サロン", "utm_source": "mail"})
