@@ -23,5 +23,6 @@ urlpatterns = [
     # HSDS API) keep their own URL modules; their paths are absolute.
     path("", include("resources.print_urls")),
     path("", include("resources.io_urls")),
+    path("", include("resources.change_urls")),
     path("admin/", admin.site.urls),
 ]

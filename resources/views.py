@@ -15,7 +15,7 @@ from portal.models import Area
 from portal.municipality import city
 from portal.roles import Reader
 from resources.models import Resource
-from resources.policy import resource_for_user, resources_visible_to
+from resources.policy import resource_for_user, resources_editable_by, resources_visible_to
 from resources.presenter import ResourceView, resource_fields, row_fields, tier_of
 from resources.search import (
     KANA_ORDER,
@@ -335,7 +335,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "resources/detail.html",
-        {"resource": resource, "nearby": nearby, "marker": _marker(resource)},
+        {
+            "resource": resource,
+            "nearby": nearby,
+            "marker": _marker(resource),
+            "can_edit": tier >= Reader.IN_CHARGE
+            and resources_editable_by(request.user).filter(pk=resource["pk"]).exists(),
+        },
     )
 
 
