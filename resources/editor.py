@@ -98,7 +98,7 @@ def _editor(request: HttpRequest, resource: Resource | None) -> HttpResponse:
                 request,
                 _("「%(name)s」を保存しました。確認日は今日になりました。") % {"name": saved.name},
             )
-            return redirect(saved.get_absolute_url())
+            return redirect(_next_url(request, saved.get_absolute_url()))
     formset_errors = [
         _("開催日時（%(n)s件目）: %(message)s") % {"n": number, "message": message}
         for number, row in enumerate(formset.forms, start=1)
@@ -115,6 +115,7 @@ def _editor(request: HttpRequest, resource: Resource | None) -> HttpResponse:
             "formset_errors": formset_errors,
             "resource": resource,
             "is_new": resource is None,
+            "next": _next_url(request, ""),
         },
         status=200,
     )
