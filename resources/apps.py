@@ -14,3 +14,15 @@ class ResourcesConfig(AppConfig):
 
         sheet_kind_register(RESOURCE_SHEET)
         print_job_kinds_register()
+
+        from datetime import timedelta
+
+        from portal.jobs.schedule import periodic_register
+        from resources.changes import suggestion_personal_data_purge
+
+        periodic_register(
+            "resources.suggestion_personal_data_purge",
+            every=timedelta(days=1),
+            offset=timedelta(hours=3),
+            run=suggestion_personal_data_purge,
+        )

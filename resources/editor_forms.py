@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import parsers, weekdays
@@ -82,7 +82,7 @@ class ClockField(forms.Field):
             return parsers.clock_time(value)
         except parsers.ParseError:
             raise ValidationError(
-                _t("「%(value)s」を時刻として読み取れません（例: 13:30、1330、13時30分）。")
+                gettext("「%(value)s」を時刻として読み取れません（例: 13:30、1330、13時30分）。")
                 % {"value": value},
                 code="invalid",
             ) from None
@@ -136,7 +136,7 @@ class ResourceEditForm(forms.ModelForm):
         if changed and status in STATUSES_WITH_REASON and not data.get("status_reason"):
             self.add_error(
                 "status_reason",
-                _t("「%(status)s」にする理由を書いてください。")
+                gettext("「%(status)s」にする理由を書いてください。")
                 % {"status": Resource.Status(status).label},
             )
         return data

@@ -458,7 +458,8 @@ def _update_locked(
     tracked = [name for name in update_fields if name not in _HISTORY_EXCLUDED]
     if not (update_fields or links_changed or rules_changed):
         return
-    if tracked or category_rows is not None:
+    # A change of the schedule alone is one too: the entry names who and why.
+    if tracked or category_rows is not None or rules_changed:
         _history_write(locked, kind="~", by=by, reason=reason, categories=category_rows)
     data_changed()
 
