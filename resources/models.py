@@ -254,6 +254,13 @@ class Resource(models.Model):
         blank=True,
         related_name="+",
     )
+    needs_recheck = models.BooleanField(
+        _("要確認"),
+        default=False,
+        help_text=_(
+            "確認の依頼と督促に答えがなかった資源（一覧で後ろに並びます）。確認すると外れます。"
+        ),
+    )
 
     # Derived by every write (resources/services.py), for search and the filters.
     search_text = models.TextField(_("検索用テキスト"), blank=True, editable=False)
@@ -289,7 +296,7 @@ class Resource(models.Model):
             # What anonymous searches read most: public, active resources in
             # 五十音 order, by fee and weekday, and by place.
             models.Index(
-                fields=["kana", "name", "id"],
+                fields=["needs_recheck", "kana", "name", "id"],
                 condition=models.Q(visibility="public", status="active"),
                 name="resource_public_kana",
             ),
@@ -605,3 +612,38 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+
+class VerificationRequest(models.Model):
+    """One round of the verification cycle for a resource: the request to confirm
+    its listing (by e-mail or a printed 確認票), the reminders after it, and
+    whether it was answered (``manage.py send_recheck_requests``)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("メール")
+        PAPER = "paper", _("確認票（紙）")
+
+    resource = models.ForeignKey(
+        Resource,
+        on_delete=models.CASCADE,
+        related_name="verification_requests",
+        verbose_name=_("地域資源"),
+    )
+    link = models.ForeignKey(
+        GroupLink, verbose_name=_("団体用リンク"), on_delete=models.SET_NULL, null=True
+    )
+    channel = models.CharField(_("方法"), max_length=10, choices=Channel.choices)
+    sent_on = models.DateField(_("依頼日"))
+    reminders = models.PositiveSmallIntegerField(_("督促の回数"), default=0)
+    last_sent_on = models.DateField(_("最後に送った日"))
+    answered_on = models.DateField(_("確認された日"), null=True, blank=True)
+    overdue_on = models.DateField(_("要確認にした日"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("確認の依頼")
+        verbose_name_plural = _("確認の依頼")
+        ordering = ["-sent_on"]
+        indexes = [models.Index(fields=["answered_on", "resource"])]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.sent_on:%Y-%m-%d}"

@@ -426,6 +426,9 @@ def _update_locked(
     before = {f.attname: getattr(locked, f.attname) for f in _FIELDS}
     for name, value in (changes or {}).items():
         setattr(locked, name, value)
+    if locked.verified_on and locked.verified_on != before["verified_on"]:
+        # Confirmed again: no longer 要確認 (the verification cycle's flag).
+        locked.needs_recheck = False
     named = {_NAME_OF[name] for name in changes or {}}
     changed = {f.name for f in _FIELDS if getattr(locked, f.attname) != before[f.attname]}
     _clean(locked, exclude=[f.name for f in _FIELDS if f.name not in (named & changed)])

@@ -195,6 +195,8 @@ RESULT_COLUMNS = (
     "visibility",
     "updated_at",
     "area",  # its label comes from the cached reference lists
+    "needs_recheck",
+    "verified_on",
 )
 
 
