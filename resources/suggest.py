@@ -106,7 +106,7 @@ def group_update(request: HttpRequest, token: str) -> HttpResponse:
             str(refusal) if isinstance(refusal, LinkRefused) else _("このリンクは使えません。")
         )
         response = render(request, "resources/group_refused.html", {"message": message}, status=404)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
     resource = link.resource
     existing = {rule.pk: rule for rule in resource.schedules.all()}
@@ -158,5 +158,7 @@ def group_update(request: HttpRequest, token: str) -> HttpResponse:
             "pending": pending,
         },
     )
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: never sent to another site; same-origin (not
+    # no-referrer) so that the form's POST keeps its Origin for the CSRF check.
+    response["Referrer-Policy"] = "same-origin"
     return response
