@@ -353,3 +353,29 @@ def resource_verify(*, resource: Resource, verified_by: User, on: date | None = 
         verified_on=day,
         verified_by=verified_by,
     )
+
+
+def resource_status_checked(*, resource: Resource, status: str, checked_by: User) -> Resource:
+    """A check found the resource paused or ended: the status, confirmed today."""
+    return resource_update(
+        resource=resource,
+        by=checked_by,
+        reason=_("確認の結果「%(status)s」") % {"status": Resource.Status(status).label},
+        status=status,
+        verified_on=timezone.localdate(),
+        verified_by=checked_by,
+    )
+
+
+def resource_check_restore(
+    *, resource: Resource, by: User, verified_on, verified_by_id, status: str
+) -> Resource:
+    """「元に戻す」 of the due-check queue: the check's fields as they were."""
+    return resource_update(
+        resource=resource,
+        by=by,
+        reason=_("確認を元に戻す"),
+        verified_on=verified_on,
+        verified_by_id=verified_by_id,
+        status=status,
+    )

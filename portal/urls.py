@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("analysis.pack_urls")),
     path("", include("resources.print_urls")),
     path("", include("resources.io_urls")),
+    path("", include("resources.change_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -92,7 +92,7 @@ def opendata_columns(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @in_source_language
 def opendata_layout(request: HttpRequest, layout: str) -> HttpResponse:
     """Public resources in the MHLW 通いの場 or the 自治体標準 layout."""

@@ -453,7 +453,7 @@ def sheet_document(*, user, pk: int, params: QueryDict) -> PrintDocument:
         kind=_("地域資源のご案内"),
         resource=resource,
         description=Truncator(resource["description"]).chars(SHEET_DESCRIPTION_CHARS),
-        verified_on=format_both(verified_on) if verified_on else "",
+        verified_on=resource["verified_month"] if verified_on else "",
         map_svg=map_svg,
         staff_mark=options.staff_fields or resource["is_staff_only"],
         large=True,

@@ -425,6 +425,9 @@ def _update_locked(
     before = {f.attname: getattr(locked, f.attname) for f in _FIELDS}
     for name, value in (changes or {}).items():
         setattr(locked, name, value)
+    if locked.verified_on and locked.verified_on != before["verified_on"]:
+        # Confirmed again: no longer 要確認 (the verification cycle's flag).
+        locked.needs_recheck = False
     named = {_NAME_OF[name] for name in changes or {}}
     changed = {f.name for f in _FIELDS if getattr(locked, f.attname) != before[f.attname]}
     _clean(locked, exclude=[f.name for f in _FIELDS if f.name not in (named & changed)])
@@ -457,7 +460,8 @@ def _update_locked(
     tracked = [name for name in update_fields if name not in _HISTORY_EXCLUDED]
     if not (update_fields or links_changed or rules_changed):
         return
-    if tracked or category_rows is not None:
+    # A change of the schedule alone is one too: the entry names who and why.
+    if tracked or category_rows is not None or rules_changed:
         _history_write(locked, kind="~", by=by, reason=reason, categories=category_rows)
     data_changed()
 

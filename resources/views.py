@@ -19,7 +19,7 @@ from portal.qr import absolute_url
 from portal.roles import Reader
 from resources.demand import record_unmet
 from resources.models import Resource, ScheduleRule
-from resources.policy import resource_for_user, resources_visible_to
+from resources.policy import resource_for_user, resources_editable_by, resources_visible_to
 from resources.presenter import ResourceView, resource_fields, row_fields, tier_of
 from resources.search import (
     COUNT_CAP,
@@ -203,6 +203,8 @@ RESULT_COLUMNS = (
     "visibility",
     "updated_at",
     "area",  # its label comes from the cached reference lists
+    "needs_recheck",
+    "verified_on",
 )
 
 
@@ -397,6 +399,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nearby": nearby,
             "marker": _marker(resource),
             "back_url": reverse("resources:search") + f"?{back}" if back else "",
+            "can_edit": tier >= Reader.IN_CHARGE
+            and resources_editable_by(request.user).filter(pk=resource["pk"]).exists(),
         },
     )
 
