@@ -27,7 +27,7 @@ import jpholiday
 from django.utils.translation import gettext as _
 
 from portal import weekdays
-from resources.models import Resource, ScheduleException, ScheduleRule
+from resources.models import GATHERING_TYPES, Resource, ScheduleException, ScheduleRule
 
 # The longest span one call expands (a year and a bit): a calendar feed asks for
 # months, not decades.
@@ -217,3 +217,22 @@ def schedules_for(resources: Iterable[Resource]) -> dict[int, Schedule]:
         )
         for r in resources
     }
+
+
+def schedule_of_view(view) -> Schedule:
+    """The schedule of a presenter's view of a resource (resources.presenter):
+    its rules as the view holds them, its exceptions read by id."""
+    holiday_rule = view["holiday_rule"]
+    closed = holiday_rule == "closed" if holiday_rule else view["resource_type"] in GATHERING_TYPES
+    return Schedule(
+        resource_id=view["pk"],
+        rules=list(view["schedules"]),
+        exceptions=list(ScheduleException.objects.filter(resource_id=view["pk"])),
+        closed_on_holidays=closed,
+        active=view["status"] == Resource.Status.ACTIVE,
+    )
+
+
+def next_dates(schedule: Schedule, start: dt.date, *, count: int = 5, days: int = 92):
+    """The next ``count`` dates within ``days`` days of ``start``."""
+    return occurrences(schedule, start, start + dt.timedelta(days=days))[:count]

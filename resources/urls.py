@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resources import upcoming, views
+from resources import calendars, upcoming, views
 
 app_name = "resources"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("areas.geojson", views.areas_geojson, name="areas_geojson"),
     path("<int:pk>/", views.detail, name="detail"),
     path("upcoming/", upcoming.upcoming, name="upcoming"),
+    path("calendar.ics", calendars.search_calendar, name="search_calendar"),
+    path("<int:pk>/calendar.ics", calendars.resource_calendar, name="resource_calendar"),
 ]
