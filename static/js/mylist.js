@@ -27,13 +27,15 @@
     var buttons = document.querySelectorAll("button.mylist-toggle[data-mylist-id]");
     Array.prototype.forEach.call(buttons, function (button) {
       var listed = ids.indexOf(button.getAttribute("data-mylist-id")) !== -1;
-      button.textContent = button.getAttribute(listed ? "data-label-remove" : "data-label-add");
+      var label = button.getAttribute(listed ? "data-label-remove" : "data-label-add");
+      if (button.textContent !== label) { button.textContent = label; }
       button.setAttribute("aria-pressed", listed ? "true" : "false");
-      button.hidden = false;
+      if (button.hidden) { button.hidden = false; }
     });
     var counts = document.querySelectorAll("[data-mylist-count]");
     Array.prototype.forEach.call(counts, function (node) {
-      node.textContent = ids.length ? "（" + ids.length + "）" : "";
+      var count = ids.length ? "（" + ids.length + "）" : "";
+      if (node.textContent !== count) { node.textContent = count; }
     });
     var keep = document.getElementById("mylist-keep");
     var page = document.getElementById("mylist");
@@ -100,9 +102,11 @@
     setUpListPage();
     refresh();
     // The search page replaces its results without a reload: show their buttons too.
+    // Only #results' own children are watched, so that refresh() changing a
+    // button's text does not call itself again.
     var results = document.getElementById("results");
     if (results && window.MutationObserver) {
-      new MutationObserver(refresh).observe(results, { childList: true, subtree: true });
+      new MutationObserver(refresh).observe(results, { childList: true });
     }
   }
 
