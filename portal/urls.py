@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/reports/", include("reports.urls")),
     path("staff/analysis/", include("analysis.urls")),
     path("resources/", include("resources.urls")),
+    path("mylist/", include("resources.mylist_urls")),
     # Printing (PDF lists, sheets, area maps) and data in/out (imports, exports,
     # HSDS API) keep their own URL modules; their paths are absolute.
     path("", include("analysis.pack_urls")),

@@ -38,7 +38,15 @@ from portal import weekdays
 from portal.cache import data_changed
 from portal.geo import Locator, locator
 from portal.models import Area
-from resources.models import Category, Feature, Resource, ScheduleRule, Target, schedule_summary
+from resources.models import (
+    Category,
+    Feature,
+    Resource,
+    ScheduleException,
+    ScheduleRule,
+    Target,
+    schedule_summary,
+)
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -578,3 +586,22 @@ def _copy_into(target: Resource, source: Resource) -> None:
     if prefetched:
         for name in ("categories", "targets", "features", "schedules"):
             prefetched.pop(name, None)
+
+
+# Days off and notices -------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_exception_save(*, exception: ScheduleException) -> ScheduleException:
+    """Add or change a day off or notice of a resource; refused in Japanese when it
+    ends before it starts (ValidationError)."""
+    exception.full_clean()
+    exception.save()
+    data_changed()
+    return exception
+
+
+@transaction.atomic
+def schedule_exception_delete(*, exception: ScheduleException) -> None:
+    exception.delete()
+    data_changed()
