@@ -12,7 +12,7 @@ from portal.roles import Reader, areas_served_by, is_city_staff
 from portal.weekdays import CHOICES as WEEKDAY_CHOICES
 from portal.widgets import LocationPickerWidget
 from resources.importing import ResourceImportExportAdminMixin
-from resources.models import Category, Feature, Resource, ScheduleRule, Target
+from resources.models import Category, Feature, ImportProfile, Resource, ScheduleRule, Target
 from resources.policy import FIELD_TIERS, hidden_fields, resources_editable_by
 from resources.services import (
     resource_create,
@@ -319,3 +319,12 @@ def _schedule_rules(formsets) -> list[ScheduleRule] | None:
         kept = [f.instance for f in formset.initial_forms if f.instance.pk not in deleted]
         return kept + list(formset.new_objects)
     return None
+
+
+@admin.register(ImportProfile)
+class ImportProfileAdmin(admin.ModelAdmin):
+    """Saved import mappings (made on the import page; the JSON is the mapping file)."""
+
+    list_display = ("name", "city_code", "created_by", "updated_at")
+    search_fields = ("name",)
+    readonly_fields = ("created_by", "updated_at")
