@@ -539,3 +539,14 @@ def test_a_large_file_previewed_as_a_job_keeps_its_decisions(client, city_staff,
     html = response.content.decode()
     assert "対象者: 地域の高齢者</span> — 1行" in html
     assert 'id="decide-values"' in html
+
+
+def test_unknown_values_may_be_left_empty_with_a_warning(areas):
+    result = resources_import(sheet(), dry_run=False, drop_unknown=True)
+
+    assert result.errors == [] and result.written
+    assert (
+        result.warnings[0].message
+        == "カテゴリ「医療・福祉」はありません。空にして取り込みます（2行）。"
+    )
+    assert not Resource.objects.get(name="中崎の会").targets.exists()
