@@ -486,7 +486,19 @@ IGNORED_HEADERS = (
     "NO",
 )
 
-COLUMN_REGISTRY = Columns(COLUMNS, anchor="name", ignored=IGNORED_HEADERS)
+_DAY_HOURS_KEYS = tuple(f"{p}_{k}" for p in ("hours", "opens", "closes") for k, _l, _d in DAY_KINDS)
+
+
+class ResourceColumns(Columns):
+    """The registry, with the 27 columns of hours per kind of day read by their
+    headers only: the upload page's table and the column picker leave them out."""
+
+    @property
+    def importable(self) -> tuple:
+        return tuple(c for c in super().importable if c.key not in _DAY_HOURS_KEYS)
+
+
+COLUMN_REGISTRY = ResourceColumns(COLUMNS, anchor="name", ignored=IGNORED_HEADERS)
 
 
 def column_for_header(header: object) -> tuple[str, int] | None:

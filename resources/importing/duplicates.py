@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from rapidfuzz import fuzz
 
 from portal.geo import haversine_km
 from portal.sheets import Problem
-from portal.text import normalize, normalize_address
+from portal.text import normalize
 from resources.models import Resource
 
 if TYPE_CHECKING:
@@ -34,6 +35,12 @@ if TYPE_CHECKING:
 UPDATE, BOTH, SKIP = "update", "both", "skip"
 _DIGITS = re.compile(r"\D")
 _CELL = 0.001  # degrees of the grid that pre-selects points (about 100 m)
+_SPACES = re.compile(r"[\s　]+")
+
+
+def _address_key(address: str) -> str:
+    """Addresses compared as written, width and spaces aside (cheap: every new row)."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", address))
 
 
 def _score() -> float:
@@ -82,7 +89,7 @@ def find_duplicates(importer: Importer, plans) -> None:
         if len(digits) >= 9:
             by_phone[digits].append(entry)
         if address:
-            by_address[normalize_address(address)].append(entry)
+            by_address[_address_key(address)].append(entry)
         if lat is not None and lng is not None:
             by_cell[(math.floor(lat / _CELL), math.floor(lng / _CELL))].append(entry)
     found = []
@@ -94,7 +101,7 @@ def find_duplicates(importer: Importer, plans) -> None:
         for entry in by_phone.get(digits, ()) if len(digits) >= 9 else ():
             candidates.setdefault(entry[0], (entry, "電話番号"))
         if resource.address:
-            for entry in by_address.get(normalize_address(resource.address), ()):
+            for entry in by_address.get(_address_key(resource.address), ()):
                 candidates.setdefault(entry[0], (entry, "住所"))
         if resource.lat is not None and resource.lng is not None:
             row, col = math.floor(resource.lat / _CELL), math.floor(resource.lng / _CELL)

@@ -138,6 +138,7 @@ def preview_post(request, state: dict, action: str):
     if action == "options":
         options["publish"] = request.POST.get("publish") == "1"
         options["skip_outside"] = request.POST.get("skip_outside") == "1"
+        options["drop_unknown"] = request.POST.get("drop_unknown") == "1"
         return True
     if action == "profile_load":
         profile = city_profiles().filter(pk=request.POST.get("profile") or 0).first()

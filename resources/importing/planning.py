@@ -96,6 +96,7 @@ class Importer:
         skip_outside: bool = False,
         duplicates: dict[str, str] | None = None,
         check_outside: bool = True,
+        drop_unknown: bool = False,
     ) -> None:
         self.sheet = sheet
         self.result = result
@@ -115,6 +116,7 @@ class Importer:
         self.xy_columns = lat_header in ("y", "y座標", "x", "x座標")
         self.created: dict[tuple[str, str], int] = {}
         self.duplicate_decisions = duplicates or {}
+        self.drop_unknown = drop_unknown
 
     def create_value(self, key: str, name: str) -> int | None:
         """A target or feature a decision adds (written with the import, undone with a preview)."""

@@ -134,6 +134,18 @@ def report_unresolved(importer: Importer) -> None:
                 "「値の割り当て」で選んでください。",
             )
         )
+    if importer.drop_unknown:  # left empty with a warning instead of waiting
+        result.warnings[0:0] = [
+            Problem(
+                p.row,
+                p.column,
+                p.message.split(" — ")[0]
+                + "。空にして取り込みます"
+                + f"（{p.message.split(' — ')[1].split('。')[0]}）。",
+            )
+            for p in problems
+        ]
+        return
     result.errors[0:0] = problems
 
 

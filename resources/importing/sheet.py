@@ -76,6 +76,7 @@ def resources_import(
     skip_outside: bool = False,
     duplicates: dict[str, str] | None = None,
     check_outside: bool = True,
+    drop_unknown: bool = False,
 ) -> SheetResult:
     """Read, check and (unless ``dry_run``) write the resources of a spreadsheet.
 
@@ -88,7 +89,8 @@ def resources_import(
     公開範囲 column (else 関係者限定); ``skip_outside`` leaves out the rows of
     other municipalities instead of refusing the file; ``duplicates`` decides rows
     like a registered resource (row code → "update:<code>", "both" or "skip");
-    ``check_outside=False`` takes every row as the city's (the bench's national file). Never raises
+    ``check_outside=False`` takes every row as the city's (the bench's national file);
+    ``drop_unknown`` leaves unknown values empty with a warning instead of waiting. Never raises
     for a bad file: problems are in ``result.errors``, in Japanese, with their
     row and column.
     """
@@ -107,6 +109,7 @@ def resources_import(
             skip_outside=skip_outside,
             duplicates=duplicates,
             check_outside=check_outside,
+            drop_unknown=drop_unknown,
         ).run(run)
 
     def attempt(columns: dict | None) -> ResourceImportResult:

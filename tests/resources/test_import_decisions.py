@@ -513,3 +513,40 @@ def test_a_new_row_like_a_registered_resource_is_shown_with_a_choice(client, cit
     assert Resource.objects.get(code="R-1").name == "梅田ふれあいサロン"  # ｻﾛﾝ = サロン
     skipped = resources_import(data, dry_run=True, duplicates={code: "skip"})
     assert (skipped.new, skipped.updated, skipped.unchanged) == (0, 0, 1)
+
+
+def test_a_file_without_any_name_header_opens_on_the_column_picker(client, city_staff, areas):
+    client.force_login(city_staff)
+    upload(client, csv_bytes([["呼び名", "ところ"], ["あおぞら", "大阪市北区"]]))
+
+    html = client.get(PREVIEW_URL).content.decode()
+
+    assert html.index("名称の列が見つかりません") < html.index("直してほしいところ")
+    assert 'id="dcol-0"' in html and 'id="dcol-1"' in html
+    client.post(PREVIEW_URL, {"action": "remap", "col-0": "name", "col-1": "address"})
+    html = client.get(PREVIEW_URL).content.decode()
+    assert "直してほしいところ" not in html
+    assert 'data-count="new">1<' in html
+
+
+def test_a_large_file_previewed_as_a_job_keeps_its_decisions(client, city_staff, areas, settings):
+    settings.IMPORT_JOB_ROWS = 1
+    client.force_login(city_staff)
+    upload(client, sheet())
+
+    response = client.get(PREVIEW_URL, follow=True)
+
+    html = response.content.decode()
+    assert "対象者: 地域の高齢者</span> — 1行" in html
+    assert 'id="decide-values"' in html
+
+
+def test_unknown_values_may_be_left_empty_with_a_warning(areas):
+    result = resources_import(sheet(), dry_run=False, drop_unknown=True)
+
+    assert result.errors == [] and result.written
+    assert (
+        result.warnings[0].message
+        == "カテゴリ「医療・福祉」はありません。空にして取り込みます（2行）。"
+    )
+    assert not Resource.objects.get(name="中崎の会").targets.exists()

@@ -40,6 +40,11 @@ class Command(SheetImportCommand):
             "--skip-outside", action="store_true", help="市外の行を飛ばして取り込みます"
         )
         parser.add_argument(
+            "--drop-unknown",
+            action="store_true",
+            help="割り当てのない値を空にして取り込みます（注意として表示、既定は確認待ち）",
+        )
+        parser.add_argument(
             "--publish",
             action="store_true",
             help="公開範囲の列がないとき、新しい資源を公開にします（既定は関係者限定）",
@@ -78,6 +83,7 @@ class Command(SheetImportCommand):
                 values=values,
                 publish=options["publish"],
                 skip_outside=options["skip_outside"],
+                drop_unknown=options["drop_unknown"],
             )
         except OSError as exc:
             raise CommandError(f"ファイルを開けません: {exc}") from exc
