@@ -319,3 +319,7 @@ def _schedule_rules(formsets) -> list[ScheduleRule] | None:
         kept = [f.instance for f in formset.initial_forms if f.instance.pk not in deleted]
         return kept + list(formset.new_objects)
     return None
+
+
+# Read-only views of the change requests and the verification cycle.
+from resources import changes_admin  # noqa: E402, F401
