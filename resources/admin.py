@@ -361,3 +361,7 @@ class ImportProfileAdmin(admin.ModelAdmin):
     list_display = ("name", "city_code", "created_by", "updated_at")
     search_fields = ("name",)
     readonly_fields = ("created_by", "updated_at")
+
+
+# Read-only views of the change requests and the verification cycle.
+from resources import changes_admin  # noqa: E402, F401

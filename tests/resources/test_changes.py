@@ -310,3 +310,17 @@ def test_group_links_of_another_area_are_404(client, public_salon, minato_coordi
 
 def test_a_staff_only_resource_has_no_public_correction_form(client, staff_only_cafe):
     assert client.get(f"/resources/{staff_only_cafe.pk}/suggest/").status_code == 404
+
+
+def test_city_staff_read_the_requests_in_the_admin_and_coordinators_do_not(
+    client, public_salon, city_staff, kita1_coordinator
+):
+    suggest(client, public_salon)
+    client.force_login(city_staff)
+
+    page = client.get("/admin/resources/changerequest/")
+
+    assert page.status_code == 200
+    assert "梅田ふれあいサロン" in page.content.decode()
+    client.force_login(kita1_coordinator)
+    assert client.get("/admin/resources/changerequest/").status_code == 403

@@ -172,3 +172,12 @@ def test_ended_resources_are_not_asked(kita1):
     make_resource(name="終わった会", status=Resource.Status.ENDED, area=kita1, area_locked=True)
 
     assert recheck_run(today=DAY).requested == []
+
+
+def test_the_printed_list_says_the_month_of_the_check(groups, client):
+    from tests.resources.test_print_pdf import pdf_pages_text
+
+    response = client.get("/resources/print.pdf", {"area": "27127-1"})
+
+    text = "".join(pdf_pages_text(response.content)).replace("\n", "")
+    assert "2026年10月に確認" in text
