@@ -323,4 +323,4 @@ def test_city_staff_read_the_requests_in_the_admin_and_coordinators_do_not(
     assert page.status_code == 200
     assert "梅田ふれあいサロン" in page.content.decode()
     client.force_login(kita1_coordinator)
-    assert client.get("/admin/resources/changerequest/").status_code == 403
+    assert client.get("/admin/resources/changerequest/").status_code == 404
