@@ -22,9 +22,9 @@ from resources.models import Category, Resource
 from resources.policy import resources_visible_to
 
 CASES_SHOWN = 5
-# The numbered list of the meeting pack stops here (WeasyPrint: ~1 s per 100 rows,
-# as PRINT_JOB_ROWS); the rest are counted, and the area's printed list has them all.
-LIST_MAX = 300
+# The numbered list of the meeting pack stops here (WeasyPrint: ~1 s per 100 rows;
+# a 圏域 has 30–150 resources); the rest are counted, the area's printed list has them all.
+LIST_MAX = 150
 
 
 @dataclass
