@@ -26,6 +26,12 @@ UNCOVERED_NEAR = "#ef8a62"  # none within 500 m
 SITE_COLOR = "#1b7a5a"
 
 
+def shade_class(color: str) -> str:
+    """The CSS class of a shade (static/css/analysis.css), so that the page needs
+    no inline style: swatch--0 … swatch--4, swatch--none."""
+    return f"swatch--{CLASS_COLORS.index(color)}" if color in CLASS_COLORS else "swatch--none"
+
+
 @dataclass
 class Shade:
     color: str

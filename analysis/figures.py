@@ -22,6 +22,7 @@ from analysis.measures import FAR_M, KAYOI_TYPES, NEAR_M, Figures
 from analysis.models import ChomePopulation, Participation
 from coordinators.models import Activity
 from councils.models import RegionalIssue
+from portal.cache import versioned_value
 from portal.models import Area
 from portal.wareki import fiscal_year_bounds, fiscal_year_of
 from reports.tables import created_in, creation_target
@@ -101,7 +102,22 @@ def gather(fiscal_year: int, tier: int, areas: list[Area] | None = None) -> Gath
     return Gathered(fiscal_year, tier, areas, figures, chome)
 
 
-def _coverage(add) -> list[Chome]:
+@dataclass(frozen=True)
+class _Snapshot:
+    """What the figures read of the resources and 町丁, for one data version."""
+
+    chome: tuple[Chome, ...]
+    # (area_id, area_tier1_id, type or category id, count)
+    by_type: tuple[tuple[int | None, int | None, str, int], ...]
+    by_category: tuple[tuple[int | None, int | None, int, int], ...]
+
+
+@versioned_value
+def _snapshot() -> _Snapshot:
+    """The 町丁 with their distance to the nearest 通いの場, and the active
+    resources counted by area, type and category: kept in each process until
+    the data version moves (every write of resources, 町丁 and population moves
+    it), since at 100,000 resources they are most of the page's work."""
     rows = list(
         ChomePopulation.objects.values_list(
             "address_point_id",
@@ -123,10 +139,28 @@ def _coverage(add) -> list[Chome]:
         ).values_list("lat", "lng")
     )
     distances = nearest_distances_m([(r[3], r[4]) for r in rows], sites)
-    chome = []
-    for row, distance in zip(rows, distances, strict=True):
-        item = Chome(*row, distance_m=float(distance))
-        chome.append(item)
+    chome = tuple(
+        Chome(*row, distance_m=float(distance))
+        for row, distance in zip(rows, distances, strict=True)
+    )
+    active = Resource.objects.filter(status=Resource.Status.ACTIVE)
+    by_type = tuple(
+        active.values_list("area_id", "area_tier1_id", "resource_type")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    through = Resource.categories.through.objects.filter(resource__status=Resource.Status.ACTIVE)
+    by_category = tuple(
+        through.values_list("resource__area_id", "resource__area_tier1_id", "category_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return _Snapshot(chome, by_type, by_category)
+
+
+def _coverage(add) -> list[Chome]:
+    chome = list(_snapshot().chome)
+    for item in chome:
 
         def apply(f: Figures, item=item) -> None:
             f.population += item.population
@@ -145,11 +179,9 @@ def _coverage(add) -> list[Chome]:
 
 
 def _resources(add, tier: int) -> None:
-    field_name = "area_tier1_id" if tier == Area.Tier.CITY else "area_id"
-    active = Resource.objects.filter(status=Resource.Status.ACTIVE)
-    for area_id, kind, count in (
-        active.values_list(field_name, "resource_type").annotate(n=Count("id")).order_by()
-    ):
+    snapshot = _snapshot()
+    tier1 = tier == Area.Tier.CITY
+    for area_id, ward_id, kind, count in snapshot.by_type:
 
         def apply(f: Figures, kind=kind, count=count) -> None:
             f.active += count
@@ -157,15 +189,10 @@ def _resources(add, tier: int) -> None:
             if kind in KAYOI_TYPES:
                 f.kayoi += count
 
-        add(area_id, apply)
-    through = Resource.categories.through.objects.filter(resource__status=Resource.Status.ACTIVE)
-    for area_id, category_id, count in (
-        through.values_list(f"resource__{field_name}", "category_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
+        add(ward_id if tier1 else area_id, apply)
+    for area_id, ward_id, category_id, count in snapshot.by_category:
         add(
-            area_id,
+            ward_id if tier1 else area_id,
             lambda f, c=category_id, n=count: f.by_category.update({c: n}),
         )
 

@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import transaction
 
 from analysis.models import ChomePopulation
+from portal.cache import data_changed
 from portal.models import AddressPoint
 from portal.sheets.problems import Problem, SheetFileError
 from portal.sheets.reading import read_table
@@ -375,6 +376,7 @@ def import_population(
             ],
             batch_size=500,
         )
+        data_changed()  # the analysis keeps figures per data version
     result.written = len(figures)
     return result
 

@@ -22,6 +22,9 @@ from resources.models import Category, Resource
 from resources.policy import resources_visible_to
 
 CASES_SHOWN = 5
+# The numbered list of the meeting pack stops here (WeasyPrint: ~1 s per 100 rows;
+# a 圏域 has 30–150 resources); the rest are counted, the area's printed list has them all.
+LIST_MAX = 150
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Profile:
     coverage_chart: str = ""
     chome_count: int = 0
     uncovered: list[tuple[str, float, int]] = field(default_factory=list)  # name, m, 65+
+    resources_more: int = 0  # active resources beyond the list's LIST_MAX
     text_notes: list[str] = field(default_factory=list)
 
     @property
@@ -99,13 +103,15 @@ def build_profile(user, area: Area, fiscal_year: int) -> Profile:
         .select_related("area__parent")
         .order_by("-date", "-pk")[:CASES_SHOWN]
     ]
-    resources = list(
+    listed = (
         resources_visible_to(user)
         .filter(status=Resource.Status.ACTIVE, area__in=inside)
         .select_related("area")
         .prefetch_related("categories")
         .order_by("resource_type", "kana", "name")
     )
+    resources = list(listed[:LIST_MAX])
+    more = listed.count() - len(resources) if len(resources) == LIST_MAX else 0
     chome = [c for c in gathered.chome if c.area_id in inside]
     years = range(fiscal_year - len(mine.created_trend) + 1, fiscal_year + 1)
     trend = [(format_fiscal_year(y), n) for y, n in zip(years, mine.created_trend, strict=True)]
@@ -141,6 +147,7 @@ def build_profile(user, area: Area, fiscal_year: int) -> Profile:
             key=lambda item: -item[2],
         ),
         text_notes=reader.text_notes(),
+        resources_more=more,
     )
     profile.coverage_map = _coverage_map(area, chome)
     profile.trend_chart = bars_svg(

@@ -240,7 +240,7 @@ def participants(request: HttpRequest) -> HttpResponse:
 @analysis_page
 @require_GET
 def area_map(request: HttpRequest) -> HttpResponse:
-    from analysis.charts import choropleth_svg, classes, legend_entries, shade
+    from analysis.charts import choropleth_svg, classes, legend_entries, shade, shade_class
 
     try:
         fiscal_year, tier, _sort, _descending = _params(request)
@@ -267,7 +267,7 @@ def area_map(request: HttpRequest) -> HttpResponse:
         number = row.values[measure.key]
         color = shade(number, bounds)
         text = display(measure, number)
-        rows.append({"row": row, "color": color, "text": text})
+        rows.append({"row": row, "swatch": shade_class(color), "text": text})
         shapes.append((row.area.shape, row.area.name, color))
         if row.area.boundary:
             features.append(
@@ -291,7 +291,7 @@ def area_map(request: HttpRequest) -> HttpResponse:
             "measure": measure,
             "mappable": MAPPABLE,
             "years": year_choices(),
-            "legend": legend,
+            "legend": [(shade_class(color), label) for color, label in legend],
             "rows": rows,
             "uncovered_count": len(uncovered),
             "map_data": {

@@ -151,6 +151,7 @@ def test_the_map_shades_areas_and_marks_uncovered_towns(client, city_staff, smal
     assert 'id="analysis-map-data"' in text
     assert "js/analysis_map.js" in text
     assert "<svg" in text and "1km以内に通いの場がない町丁" in text
+    assert 'class="swatch swatch--' in text and 'style="background' not in text
     data = page.context["map_data"]
     assert {f["properties"]["label"] for f in data["features"]} == {
         "北区 第1圏域",
