@@ -8,7 +8,6 @@ resources by type and by category; the last row is 合計.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from html import escape
@@ -20,6 +19,7 @@ from analysis.figures import Gathered, gather
 from analysis.measures import MEASURE_BY_KEY, MEASURES, Figures, Measure, display, value
 from analysis.policy import analysis_areas
 from portal.models import Area
+from portal.spreadsheets import csv_bytes, xlsx_value
 from portal.wareki import format_fiscal_year
 from resources.models import Category, Resource
 
@@ -150,36 +150,38 @@ def build_table(
 
 
 def table_csv(table: AnalysisTable) -> bytes:
-    """UTF-8 with a BOM, so that Excel reads it."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(table.csv_rows())
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """UTF-8 with a BOM, so that Excel reads it (the one CSV writer, portal/spreadsheets.py)."""
+    header, *rows = table.csv_rows()
+    return csv_bytes(header, rows)
 
 
 def table_xlsx(table: AnalysisTable, *, title: str) -> bytes:
-    """One sheet, numbers as numbers, the header frozen (openpyxl, as reports/)."""
+    """One sheet, numbers as numbers, the header frozen; every cell through the
+    spreadsheet writer's xlsx_value (portal/spreadsheets.py), so no text runs as a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "地域分析"
-    sheet.append([title])
+    sheet.append([xlsx_value(title)])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
     rows = table.csv_rows()
-    sheet.append(rows[0])
+    sheet.append([xlsx_value(v) for v in rows[0]])
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for row in rows[1:]:
-        sheet.append([_number(v) for v in row])
+        sheet.append([xlsx_value(_number(v)) for v in row])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "C4"
     sheet.column_dimensions["B"].width = 22
     row_number = sheet.max_row + 2
     for measure in MEASURES:
-        sheet.cell(row=row_number, column=1, value=f"※ {measure.column}: {measure.definition}")
+        sheet.cell(
+            row=row_number, column=1, value=xlsx_value(f"※ {measure.column}: {measure.definition}")
+        )
         row_number += 1
     buffer = io.BytesIO()
     workbook.save(buffer)
