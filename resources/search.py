@@ -428,7 +428,9 @@ class SearchFilters:
             if not rest:
                 query.pop("q")
             label = f"「{word.text}」"
-            if word.understood and word.kind is not Kind.KEYWORD:
+            if word.kind is not Kind.KEYWORD and word.understood in ("", word.text):
+                label = _("%(word)s（%(kind)s）") % {"word": label, "kind": KIND_LABELS[word.kind]}
+            elif word.kind is not Kind.KEYWORD:
                 label = _("%(word)s（%(kind)s: %(meaning)s）") % {
                     "word": label,
                     "kind": KIND_LABELS[word.kind],
