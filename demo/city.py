@@ -288,6 +288,10 @@ class DemoBuilder:
 
         build_coordinators_demo(say=self.say)
         build_councils_demo(say=self.say)
+        # The real 2020 population of the 町丁, and the analysis' demo records.
+        from demo.analysis import build_analysis_demo
+
+        build_analysis_demo(say=self.say)
         return {
             "areas": Area.objects.count(),
             "address_points": AddressPoint.objects.count(),

@@ -33,18 +33,19 @@ from django.utils.cache import patch_cache_control
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from portal.models import Area
 from portal.municipality import city
 from portal.pdf import html_to_pdf, pdf_response, safe_filename
+from portal.qr import qr_svg
 from portal.roles import Reader, can_see_staff_only, is_city_staff, reader_tier
 from portal.wareki import format_both
 from resources.models import Category, Resource
 from resources.policy import resource_for_user, resources_visible_to
 from resources.presenter import ResourceView, resource_fields
-from resources.search import SearchFilters, resource_search
+from resources.search import SEARCH_PARAMS, SearchFilters, resource_search
 from resources.svgmap import (
     UNCATEGORISED_COLOR,
     AreaMap,
@@ -286,12 +287,22 @@ def list_document(
         in_request=in_request,
     )
     context["kind"] = _("地域資源一覧")
+    context["qr"] = qr_svg(_search_path(params), size_mm=18)
     return PrintDocument(
         "resources/print_list.html",
         context,
         safe_filename(f"地域資源一覧_{title}"),
         f"resource-list-{timezone.localdate():%Y%m%d}.pdf",
     )
+
+
+def _search_path(params: QueryDict) -> str:
+    """The live search page of a printed list, for its QR code."""
+    query = QueryDict(mutable=True)
+    for key in sorted(SEARCH_PARAMS & set(params)):
+        query.setlist(key, params.getlist(key))
+    encoded = query.urlencode()
+    return reverse("resources:search") + (f"?{encoded}" if encoded else "")
 
 
 def _outlines(area: Area) -> list[Outline]:
@@ -412,6 +423,7 @@ def area_map_document(
         paper_label=paper["label"],
         map_svg=area_map.svg() if not context["too_many"] else "",
         list_title=_("%(area)s 地域資源一覧") % {"area": area.label},
+        qr=qr_svg(reverse("area_detail", args=[area.code]), size_mm=18),
     )
     return PrintDocument(
         "resources/print_area_map.html",
@@ -453,10 +465,12 @@ def sheet_document(*, user, pk: int, params: QueryDict) -> PrintDocument:
         kind=_("地域資源のご案内"),
         resource=resource,
         description=Truncator(resource["description"]).chars(SHEET_DESCRIPTION_CHARS),
-        verified_on=format_both(verified_on) if verified_on else "",
+        verified_on=resource["verified_month"] if verified_on else "",
         map_svg=map_svg,
         staff_mark=options.staff_fields or resource["is_staff_only"],
         large=True,
+        qr=qr_svg(resource["detail_url"], size_mm=26),
+        **_sheet_dates(resource),
     )
     return PrintDocument(
         "resources/print_sheet.html",
@@ -464,6 +478,18 @@ def sheet_document(*, user, pk: int, params: QueryDict) -> PrintDocument:
         safe_filename(f"{resource['name']}_ご案内"),
         f"resource-{resource['pk']}.pdf",
     )
+
+
+def _sheet_dates(resource: ResourceView) -> dict:
+    """The next dates and the notices in force, for the sheet."""
+    from resources.occurrences import next_dates, notices, schedule_of_view
+
+    today = timezone.localdate()
+    schedule = schedule_of_view(resource)
+    return {
+        "next_dates": next_dates(schedule, today),
+        "schedule_notices": notices(schedule, today, today.replace(year=today.year + 1)),
+    }
 
 
 # Views ------------------------------------------------------------------------
@@ -475,7 +501,7 @@ def _respond(document: PrintDocument, request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def list_pdf(request: HttpRequest) -> HttpResponse:
     try:
@@ -487,13 +513,13 @@ def list_pdf(request: HttpRequest) -> HttpResponse:
     return _respond(document, request)
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _respond(sheet_document(user=request.user, pk=pk, params=request.GET), request)
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def area_map_pdf(request: HttpRequest, code: str) -> HttpResponse:
     try:

@@ -724,7 +724,7 @@ def resource_search(*, fetched_by, filters: SearchFilters) -> QuerySet[Resource]
                 output_field=IntegerField(),
             )
         )
-        order = ["-relevance", "kana", "name", "pk"]
+        order = ["needs_recheck", "-relevance", "kana", "name", "pk"]
     elif filters.sort is Sort.UPDATED:
         order = ["-updated_at", "pk"]
     else:
@@ -733,7 +733,8 @@ def resource_search(*, fetched_by, filters: SearchFilters) -> QuerySet[Resource]
     return resources.defer("search_text", "search_bigrams").order_by(*order)
 
 
-KANA_ORDER = ["kana", "name", "pk"]
+# 要確認 records (unanswered after the last reminder) rank below confirmed ones.
+KANA_ORDER = ["needs_recheck", "kana", "name", "pk"]
 COUNT_CAP = 1000
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from portal import weekdays
@@ -19,7 +19,7 @@ from portal.qr import absolute_url
 from portal.roles import Reader
 from resources.demand import record_unmet
 from resources.models import Resource, ScheduleRule
-from resources.policy import resource_for_user, resources_visible_to
+from resources.policy import resource_for_user, resources_editable_by, resources_visible_to
 from resources.presenter import ResourceView, resource_fields, row_fields, tier_of
 from resources.search import (
     COUNT_CAP,
@@ -203,10 +203,12 @@ RESULT_COLUMNS = (
     "visibility",
     "updated_at",
     "area",  # its label comes from the cached reference lists
+    "needs_recheck",
+    "verified_on",
 )
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 @cache_public_page(params=SEARCH_PARAMS | {"page", "partial", "view"})
 def search(request: HttpRequest) -> HttpResponse:
@@ -280,7 +282,7 @@ MAP_COLUMNS = (
 )  # fmt: skip
 
 
-@require_GET
+@require_safe
 @gzip_page
 @vary_on_cookie
 @cache_public_page(params=SEARCH_PARAMS)
@@ -347,7 +349,7 @@ def map_geojson(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 
-@require_GET
+@require_safe
 @gzip_page
 def areas_geojson(request: HttpRequest) -> JsonResponse:
     """Area boundaries (tier 1 and 2) for the map's boundary layers. Public data."""
@@ -367,7 +369,7 @@ def areas_geojson(request: HttpRequest) -> JsonResponse:
     return response
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     tier = tier_of(request.user)
@@ -397,6 +399,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nearby": nearby,
             "marker": _marker(resource),
             "back_url": reverse("resources:search") + f"?{back}" if back else "",
+            "can_edit": tier >= Reader.IN_CHARGE
+            and resources_editable_by(request.user).filter(pk=resource["pk"]).exists(),
         },
     )
 
@@ -412,7 +416,7 @@ def _marker(resource: ResourceView) -> dict | None:
     }
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     visible = resources_visible_to(request.user).exclude(status=Resource.Status.ENDED)
     counts = dict(
@@ -432,7 +436,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(Area.objects.select_related("parent"), code=code)
     visible = resources_visible_to(request.user).exclude(status=Resource.Status.ENDED)

@@ -22,6 +22,20 @@
     return params;
   }
 
+  // Leaflet inserts string tooltips and popups as HTML: data goes in as text nodes.
+  function textNode(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
+  // The list partial is HTML the server rendered (every value escaped there);
+  // it replaces the list as parsed nodes, with no HTML built here.
+  function showResults(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    results.replaceChildren.apply(results, Array.from(doc.body.childNodes));
+  }
+
   function line(box, text, className) {
     if (!text) return;
     var item = document.createElement("div");
@@ -67,7 +81,7 @@
         fill: false, dashArray: "6 6", interactive: false,
       }),
       L.circleMarker(centre, { radius: 7, color: "#ffffff", weight: 3, fillColor: "#c0392b", fillOpacity: 1 })
-        .bindTooltip(head.dataset.pointLabel),
+        .bindTooltip(textNode(head.dataset.pointLabel)),
     ]).addTo(map);
   }
 
@@ -136,7 +150,7 @@
     fetch(config.search + "?" + listParams.toString(), { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
       .then(function (html) {
-        results.innerHTML = html;
+        showResults(html);
         results.removeAttribute("aria-busy");
         showSearchPoint();
         offerResults();
@@ -193,7 +207,7 @@
     listParams.set("partial", "1");
     fetch(config.search + "?" + listParams.toString(), { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
-      .then(function (html) { results.innerHTML = html; showSearchPoint(); });
+      .then(function (html) { showResults(html); showSearchPoint(); });
     loadMarkers(params);
   }
 

@@ -62,6 +62,9 @@ def routes(secrets) -> list[str]:
         "/areas/27127/",
         "/areas/27127-1/",
         f"/resources/{staff}/",
+        f"/resources/{public}/suggest/",
+        f"/resources/{staff}/suggest/",
+        "/resources/suggest/",
     ]
 
 

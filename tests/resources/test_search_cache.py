@@ -87,11 +87,15 @@ def test_an_import_shows_at_once(client, areas):
     from resources.importing import resources_import
 
     header = ["資源コード", "名称", "区"]
-    resources_import(csv_bytes([header, ["S-1", "梅田ふれあいサロン", "北区"]]), dry_run=False)
+    resources_import(
+        csv_bytes([header, ["S-1", "梅田ふれあいサロン", "北区"]]), dry_run=False, publish=True
+    )
     assert listed_names(client.get("/resources/", {"q": "サロン"})) == ["梅田ふれあいサロン"]
 
     # Written in bulk, past the ORM's signals.
-    resources_import(csv_bytes([header, ["S-2", "梅田ひだまりサロン", "北区"]]), dry_run=False)
+    resources_import(
+        csv_bytes([header, ["S-2", "梅田ひだまりサロン", "北区"]]), dry_run=False, publish=True
+    )
 
     assert sorted(listed_names(client.get("/resources/", {"q": "サロン"}))) == [
         "梅田ひだまりサロン",
