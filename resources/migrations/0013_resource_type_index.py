@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('portal', '0004_jobs'),
-        ('resources', '0010_search_readings'),
+        ('resources', '0012_merge_parallel_branches'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
