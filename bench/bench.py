@@ -6,7 +6,7 @@ times, and returns every figure with the budget it is held to. ``render_report``
 turns that into the table the command prints; ``--json`` prints it as is.
 
 The work is a list of sections (``SECTIONS``), each with the same three methods
-(run, checks, render): search (five query shapes), the map GeoJSON, and at S the
+(run, checks, render): search (eight query shapes), the map GeoJSON, and at S the
 PDF, import and throughput figures.
 
 The search page is measured twice: warm (the cache of anonymous search pages as

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 
 from demo.city import NICKNAMES
 from portal.cache import data_changed
-from portal.models import Area
+from portal.models import AddressPoint, Area
 from resources.models import Category, Resource, ScheduleRule
 from resources.services import NewResource, resources_bulk_create
 
@@ -244,8 +244,26 @@ def ensure_city() -> City:
             )
             city.districts[ward.pk].append(district)
             city.boxes[district.pk] = (south, left, north, left + strip)
+    _ensure_town_blocks()
     data_changed()  # areas written: the locator follows
     return city
+
+
+def _ensure_town_blocks() -> None:
+    """A 町丁 for each town name, so that a typed place (天満, てんま) is a place.
+    Filed under a city of their own, so that no resource's address moves to them."""
+    for index, (town, _kana) in enumerate(TOWNS):
+        column, row = divmod(index, 4)
+        AddressPoint.objects.update_or_create(
+            code=f"BENCH-T{index:03d}",
+            defaults={
+                "city": "ベンチ町丁",
+                "ward": "",
+                "name": f"{town}1丁目",
+                "lat": LAT_MIN + (LAT_MAX - LAT_MIN) * (row + 0.5) / 4,
+                "lng": LNG_MIN + (LNG_MAX - LNG_MIN) * (column + 0.5) / 8,
+            },
+        )
 
 
 def bench_data_ready(city: City, size: int) -> bool:

@@ -59,6 +59,11 @@ QUERY_SHAPES = (
     Shape("nearby", "近く2km", f"lat={CENTRE[0]}&lng={CENTRE[1]}&radius_km=2"),
     Shape("weekday_free", "曜日+無料", "weekday=TU&free=1"),
     Shape("combined", "組み合わせ", "q=サロン&area=B05&weekday=WE&free=1"),
+    # Words (issue 14): three words; a place and a word in kana; a misspelt word,
+    # dropped with 「もしかして」.
+    Shape("three_words", "3語", "q=体操+火曜+無料"),
+    Shape("kana_place", "かなの場所+かな", "q=てんま+たいそう"),
+    Shape("misspelt", "書き誤り", "q=だいそう"),
 )
 
 
@@ -97,7 +102,7 @@ def _count_and_page(queryset) -> Callable[[], object]:
 
 
 class SearchSection:
-    """GET /resources/ for the five query shapes, warm (cache as configured) and
+    """GET /resources/ for the eight query shapes, warm (cache as configured) and
     cold (SEARCH_CACHE_SECONDS=0), against the view's own SQL and a naive scan."""
 
     key = "shapes"

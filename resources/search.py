@@ -428,7 +428,9 @@ class SearchFilters:
             if not rest:
                 query.pop("q")
             label = f"「{word.text}」"
-            if word.understood and word.kind is not Kind.KEYWORD:
+            if word.kind is not Kind.KEYWORD and word.understood in ("", word.text):
+                label = _("%(word)s（%(kind)s）") % {"word": label, "kind": KIND_LABELS[word.kind]}
+            elif word.kind is not Kind.KEYWORD:
                 label = _("%(word)s（%(kind)s: %(meaning)s）") % {
                     "word": label,
                     "kind": KIND_LABELS[word.kind],
@@ -554,10 +556,20 @@ def keyword_condition(needle: str) -> Q | None:
     return None
 
 
+def _any(rows: QuerySet) -> bool:
+    """Whether ``rows`` has a row. On PostgreSQL counted, not ``exists()``: for
+    EXISTS or LIMIT 1 the planner scans the table hoping to meet a match early,
+    casting every row's vector when the phrase is rare (seconds at 100,000
+    rows); a count is planned on the GIN index."""
+    if connection.vendor != "postgresql":
+        return rows.exists()
+    return rows.order_by().count() > 0
+
+
 def _public_text_exists(key: str) -> bool:
     """Whether a public resource's text holds ``key`` (for understanding words)."""
     public = Resource.objects.filter(visibility=Resource.Visibility.PUBLIC)
-    return public.filter(_text_condition(key)).exists()
+    return _any(public.filter(_text_condition(key)))
 
 
 def _text_condition(needle: str) -> Q:
@@ -604,7 +616,7 @@ def _drop_words(base: QuerySet[Resource], filters: SearchFilters) -> None:
         rows = base
         for w in kept:
             rows = rows.filter(conditions[id(w)])
-        return rows.exists()
+        return _any(rows)
 
     if not words or matches(words):
         return

@@ -108,7 +108,7 @@ def result_names(page: Page) -> list[str]:
 
 def search(page: Page, live_server, query: str) -> None:
     page.goto(live_server.url + "/resources/")
-    page.get_by_label("ことばで探す").fill(query)
+    page.get_by_label("ことば・場所で探す").fill(query)
     page.get_by_role("button", name="探す", exact=True).click()
 
 
@@ -130,7 +130,7 @@ def test_the_list_works_without_javascript(browser, live_server, city):
     page = context.new_page()
     page.goto(live_server.url + "/resources/?q=%E3%81%95%E3%82%8D%E3%82%93")
     expect(page.locator(".result__name")).to_have_text(["ひまわりふれあいサロン"])
-    page.get_by_label("ことばで探す").fill("囲碁")
+    page.get_by_label("ことば・場所で探す").fill("囲碁")
     page.get_by_role("button", name="探す", exact=True).click()
     expect(page.locator(".result-count")).to_contain_text("6件")
     context.close()
@@ -163,11 +163,12 @@ def test_the_map_clusters_markers_when_zoomed_out(page: Page, live_server, city)
         "window['leafletmapresource-map'].setView([34.7112, 135.5051], 18, {animate: false})"
     )
     expect(page.locator(".marker-cluster")).to_have_count(0)
-    expect(page.locator("path.leaflet-interactive").first).to_be_visible()
+    expect(page.locator(".marker-number").first).to_be_visible()
 
 
 def test_a_typed_chome_finds_what_is_near_sorted_by_distance(page: Page, live_server, city):
     page.goto(live_server.url + "/resources/")
+    page.locator("summary", has_text="条件をしぼる").click()
     page.get_by_label("場所の近くで探す（町名・住所）").fill("梅田1丁目")
     page.get_by_role("button", name="探す", exact=True).click()
     expect(page.locator(".chip").first).to_contain_text("梅田1丁目から1km以内")
@@ -191,7 +192,8 @@ def test_a_care_manager_sees_staff_only_resources_that_a_resident_does_not(
     page: Page, live_server, city
 ):
     search(page, live_server, "カフェ")
-    expect(page.locator(".result-count")).to_contain_text("0件")
+    expect(page.locator(".notice--dropped")).to_contain_text("「カフェ」では見つからない")
+    assert "準備中の認知症カフェ" not in result_names(page)
 
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("ユーザー名").fill("caremanager")
@@ -228,3 +230,89 @@ def test_on_a_phone_the_search_is_usable_with_big_targets(browser, live_server, 
     list_top = page.locator("#results").bounding_box()["y"]
     assert map_top < list_top
     context.close()
+
+
+# Results first on a phone (issue 14) ------------------------------------------------
+
+
+def phone(browser):
+    return browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+
+
+def first_result_is_on_the_first_screen(page: Page) -> None:
+    first = page.locator(".result__name").first
+    expect(first).to_be_visible()
+    box = first.bounding_box()
+    assert box["y"] + box["height"] <= 844, box
+
+
+def test_on_a_phone_the_first_result_is_on_the_first_screen_after_a_search(
+    browser, live_server, city
+):
+    context = phone(browser)
+    page = context.new_page()
+    search(page, live_server, "梅田 体操 火曜")
+    expect(page.locator(".result-count")).to_contain_text("1件")
+    assert result_names(page) == ["いきいき百歳体操 梅田会場"]
+    first_result_is_on_the_first_screen(page)
+    assert_accessible(page, exclude=(".leaflet-tile-pane",))
+    context.close()
+
+
+def test_on_a_phone_a_shared_link_opens_with_the_first_result_on_the_first_screen(
+    browser, live_server, city
+):
+    context = phone(browser)
+    page = context.new_page()
+    shared = "/resources/?q=%E3%82%B5%E3%83%AD%E3%83%B3&area=27127&free=&weekday=WE&type=salon"
+    page.goto(live_server.url + shared)
+    # The drawer stays shut although the link chose filters.
+    expect(page.locator("details.filters")).not_to_have_attribute("open", "")
+    first_result_is_on_the_first_screen(page)
+    context.close()
+
+
+def test_after_a_change_a_sticky_button_takes_the_reader_to_the_count(browser, live_server, city):
+    context = phone(browser)
+    page = context.new_page()
+    page.goto(live_server.url + "/resources/")
+    page.locator("summary", has_text="条件をしぼる").click()
+    page.get_by_label("火", exact=True).check()
+    see = page.locator("#see-results")
+    expect(see).to_have_text("1件を見る")
+    see.click()
+    expect(page.locator(".result-count")).to_be_focused()
+    context.close()
+
+
+def test_a_marker_carries_its_list_number_and_its_popup_says_when_where_and_cost(
+    page: Page, live_server, city
+):
+    page.goto(live_server.url + "/resources/?q=%E4%BD%93%E6%93%8D")
+    marker = page.locator(".marker-number")
+    expect(marker).to_have_count(1)
+    expect(marker).to_have_text("1")
+    marker.click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("1. いきいき百歳体操 梅田会場")
+    expect(popup).to_contain_text("毎週火曜 10:00〜11:00")
+    expect(popup).to_contain_text("大阪市北区梅田1丁目3-1")
+    expect(popup).to_contain_text("無料")
+
+
+def test_without_javascript_there_is_no_empty_map_box(browser, live_server, city):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/resources/")
+    expect(page.locator("#map-panel")).to_be_hidden()
+    expect(page.get_by_role("link", name="LINEで送る")).to_be_visible()
+    context.close()
+
+
+def test_the_detail_page_returns_to_the_search(page: Page, live_server, city):
+    search(page, live_server, "サロン 水曜")
+    expect(page.locator(".result-count")).to_contain_text("1件")
+    page.get_by_role("link", name="ひまわりふれあいサロン").click()
+    page.get_by_role("link", name="‹ 検索結果に戻る").click()
+    expect(page.get_by_label("ことば・場所で探す")).to_have_value("サロン 水曜")
+    assert result_names(page) == ["ひまわりふれあいサロン"]

@@ -87,7 +87,7 @@ def test_a_place_and_a_keyword_find_the_keyword_nearest_the_place_first(client, 
     response = search(client, "天満 体操")
 
     assert listed_names(response) == ["天神橋いきいき百歳体操", "梅田体操の会", "港いきいき体操"]
-    assert "「天満」（場所・近い順: 天満）" in chips(response)
+    assert "「天満」（場所・近い順）" in chips(response)
     assert "近い順" in text(response)
 
 
@@ -111,7 +111,7 @@ def test_a_weekday_is_understood_in_every_form(client, town, day):
     response = search(client, f"体操 {day}")
 
     assert sorted(listed_names(response)) == ["天神橋いきいき百歳体操", "港いきいき体操"]
-    assert f"「{day}」（曜日: 火曜）" in chips(response)
+    assert ("「火曜」（曜日）" if day == "火曜" else f"「{day}」（曜日: 火曜）") in chips(response)
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_free_is_a_filter(client, town):
     response = search(client, "無料")
 
     assert sorted(listed_names(response)) == ["天神橋いきいき百歳体操", "港いきいき体操"]
-    assert "「無料」（費用: 無料）" in chips(response)
+    assert "「無料」（費用）" in chips(response)
 
 
 @pytest.mark.parametrize("word", ["送迎", "送迎あり", "そうげい"])
@@ -138,7 +138,7 @@ def test_barrier_free_typed_as_a_word_is_the_feature(client, town):
     response = search(client, "バリアフリー")
 
     assert listed_names(response) == ["オレンジカフェ"]
-    assert "「バリアフリー」（分類: バリアフリー）" in chips(response)
+    assert "「バリアフリー」（分類）" in chips(response)
 
 
 def test_a_type_name_finds_the_type_and_the_names_that_hold_it(client, town):
@@ -151,7 +151,9 @@ def test_an_area_name_in_kanji_or_kana_becomes_the_area(client, town, word):
     response = search(client, f"ふれあい {word}")
 
     assert listed_names(response) == ["ふれあいサロン"]
-    assert f"「{word}」（区域: 北区）" in chips(response)
+    assert ("「北区」（区域）" if word == "北区" else f"「{word}」（区域: 北区）") in chips(
+        response
+    )
 
 
 @pytest.mark.parametrize(
@@ -173,7 +175,7 @@ def test_each_word_chip_removes_only_that_word(client, town):
     found = chips(search(client, "天満 体操 火曜"))
 
     assert found["「体操」（分類: 体操教室）"] == [("q", "天満 火曜")]
-    assert found["「火曜」（曜日: 火曜）"] == [("q", "天満 体操")]
+    assert found["「火曜」（曜日）"] == [("q", "天満 体操")]
 
 
 # Readings and variants -----------------------------------------------------------
