@@ -17,25 +17,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_cookie
 
-from resources.models import Resource, ScheduleRule
+from resources.models import GATHERING_TYPES, Resource, ScheduleException
 from resources.occurrences import (
     Occurrence,
+    Schedule,
     day_label,
     notices,
     occurrences,
-    schedules_for,
     time_span,
 )
-from resources.presenter import ResourceView, resource_fields, tier_of
+from resources.presenter import ResourceView, row_fields, tier_of
 from resources.search import SearchFilters, resource_search
 
 WHEN_LABELS = {
@@ -46,21 +46,12 @@ WHEN_LABELS = {
 DEFAULT_WHEN = "week"
 # The most lines one page lists; a whole ward's week is a few hundred.
 MAX_LINES = 500
-# The most resources whose dates one page works out.
-MAX_RESOURCES = 5000
 
-# What a line reads of each resource.
-COLUMNS = (
-    "name",
-    "venue",
-    "address",
-    "resource_type",
-    "status",
-    "visibility",
-    "holiday_rule",
-    "lat",
-    "lng",
-)
+# What a line reads of each resource (VIEW_COLUMNS go to the presenter), and
+# the most rule rows one page reads.
+VIEW_COLUMNS = ("name", "venue", "visibility", "lat", "lng")
+RESOURCE_COLUMNS = (*VIEW_COLUMNS, "resource_type", "holiday_rule")
+MAX_RULE_ROWS = 20000
 
 
 def today() -> dt.date:
@@ -77,41 +68,42 @@ def date_range(when: str, base: dt.date) -> tuple[dt.date, dt.date]:
     return base, base + dt.timedelta(days=6)
 
 
-@dataclass
 class Line:
-    """One dated line: 「12月3日（水）10:00〜11:30 いきいき百歳体操 さくら会場 0.4km」."""
+    """One dated line: 「12月3日（水）10:00〜11:30 いきいき百歳体操 さくら会場 0.4km」.
 
-    occurrence: Occurrence
-    resource: ResourceView
-    notices: list
+    What the line prints is worked out once, here: a ward's week is hundreds of
+    lines, and lookups in the template were most of the page's time."""
 
-    @property
-    def day_text(self) -> str:
-        return day_label(self.occurrence.day)
+    __slots__ = (
+        "day_text",
+        "distance_text",
+        "name",
+        "note",
+        "notices",
+        "occurrence",
+        "staff_only",
+        "time_text",
+        "url",
+        "venue",
+    )
 
-    @property
-    def time_text(self) -> str:
-        return time_span(self.occurrence.opens_at, self.occurrence.closes_at)
-
-    @property
-    def distance_text(self) -> str:
-        km = self.resource["distance_km"]
-        return "" if km is None else f"{km:.1f}km"
+    def __init__(self, occurrence: Occurrence, resource: ResourceView, notices: list, day_text=""):
+        self.occurrence = occurrence
+        self.notices = [n.describe() for n in notices]
+        self.day_text = day_text or day_label(occurrence.day)
+        self.time_text = time_span(occurrence.opens_at, occurrence.closes_at)
+        km = resource["distance_km"]
+        self.distance_text = "" if km is None else f"{km:.1f}km"
+        self.name = resource["name"]
+        self.venue = resource["venue"]
+        self.url = resource["detail_url"]
+        self.staff_only = resource["is_staff_only"]
+        self.note = occurrence.note
 
     @property
     def text(self) -> str:
-        parts = [
-            self.day_text + self.time_text,
-            self.resource["name"],
-            self.resource["venue"],
-            self.distance_text,
-        ]
+        parts = [self.day_text + self.time_text, self.name, self.venue, self.distance_text]
         return " ".join(p for p in parts if p)
-
-
-def scheduled(resources):
-    """Only resources that have a rule to give dates."""
-    return resources.filter(Exists(ScheduleRule.objects.filter(resource_id=OuterRef("pk"))))
 
 
 def upcoming_lines(
@@ -119,30 +111,103 @@ def upcoming_lines(
 ) -> tuple[list[Line], bool]:
     """The dated lines of the matching resources from ``start`` to ``end``, in
     date and time order (then by distance and name), and whether they were cut
-    at MAX_LINES."""
-    matches = scheduled(resource_search(fetched_by=fetched_by, filters=filters)).filter(
-        status=Resource.Status.ACTIVE
+    at MAX_LINES.
+
+    A whole ward at L is thousands of resources: their dates are worked out from
+    plain rows (no model instances), and only the resources of the lines shown
+    are then read as models for the presenter."""
+    matches = resource_search(fetched_by=fetched_by, filters=filters).filter(
+        status=Resource.Status.ACTIVE, schedules__isnull=False
     )
-    resources = list(matches.only(*COLUMNS)[:MAX_RESOURCES])
-    schedules = schedules_for(resources)
-    tier = tier_of(fetched_by)
-    lines: list[Line] = []
-    for resource in resources:
-        schedule = schedules[resource.pk]
-        dates = occurrences(schedule, start, end)
-        if not dates:
-            continue
-        view = resource_fields(resource, tier)
-        shown = notices(schedule, start, end)
-        lines.extend(Line(o, view, shown) for o in dates)
-    lines.sort(
-        key=lambda line: (
-            line.occurrence.sort_key,
-            line.resource["distance_km"] or 0,
-            line.resource["name"],
+    # One row per rule, with the columns its line prints: one query, no models.
+    columns = ["pk", *RESOURCE_COLUMNS]
+    if filters.point is not None:
+        columns.append("distance_km")
+    rule_columns = [f"schedules__{name}" for name in RuleRow.COLUMNS[1:]]
+    resources: dict[int, dict] = {}
+    rules: dict[int, list[RuleRow]] = {}
+    for row in matches.order_by().values_list(*columns, *rule_columns)[:MAX_RULE_ROWS]:
+        pk = row[0]
+        if pk not in resources:
+            resources[pk] = dict(zip(columns, row[: len(columns)], strict=True))
+        rules.setdefault(pk, []).append(RuleRow(pk, *row[len(columns) :]))
+    exceptions: dict[int, list[ScheduleException]] = {}
+    for exception in ScheduleException.objects.filter(
+        resource_id__in=list(resources), ends_on__gte=start, starts_on__lte=end
+    ):
+        exceptions.setdefault(exception.resource_id, []).append(exception)
+    found: list[tuple] = []
+    schedules: dict[int, Schedule] = {}
+    for pk, row in resources.items():
+        holiday_rule = row["holiday_rule"]
+        schedule = schedules[pk] = Schedule(
+            pk,
+            rules[pk],
+            exceptions.get(pk, []),
+            closed_on_holidays=holiday_rule == "closed"
+            if holiday_rule
+            else row["resource_type"] in GATHERING_TYPES,
         )
+        distance = row.get("distance_km") or 0
+        for o in occurrences(schedule, start, end):
+            found.append((o.sort_key, distance, row["name"], pk, o))
+    found.sort(key=lambda item: item[:4])
+    cut = len(found) > MAX_LINES
+    found = found[:MAX_LINES]
+    tier = tier_of(fetched_by)
+    detail_url = reverse("resources:detail", args=[0]).removesuffix("0/") + "{}/"
+    views = {}
+    for pk in {item[3] for item in found}:
+        row = resources[pk]
+        views[pk] = row_fields(
+            {key: row[key] for key in ("pk", *VIEW_COLUMNS)},
+            tier,
+            known={"distance_km": row.get("distance_km"), "detail_url": detail_url.format(pk)},
+        )
+    labels: dict[dt.date, str] = {}
+    lines = [
+        Line(
+            o,
+            views[pk],
+            notices(schedules[pk], start, end),
+            labels.get(o.day) or labels.setdefault(o.day, day_label(o.day)),
+        )
+        for _key, _distance, _name, pk, o in found
+    ]
+    return lines, cut
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """A schedule rule read as a plain row, with what resources/occurrences.py reads."""
+
+    COLUMNS = (
+        "resource_id",
+        "kind",
+        "weekdays",
+        "weeks_of_month",
+        "day_of_month",
+        "opens_at",
+        "closes_at",
+        "note",
     )
-    return lines[:MAX_LINES], len(lines) > MAX_LINES
+
+    resource_id: int
+    kind: str
+    weekdays: str
+    weeks_of_month: str
+    day_of_month: int | None
+    opens_at: dt.time | None
+    closes_at: dt.time | None
+    note: str
+
+    @property
+    def weekday_list(self) -> list[str]:
+        return [code for code in self.weekdays.split(",") if code]
+
+    @property
+    def week_list(self) -> list[int]:
+        return [int(n) for n in self.weeks_of_month.split(",") if n.strip()]
 
 
 @require_GET
