@@ -26,8 +26,9 @@ MAP_FILTERED_QUERIES = 4
 # The resource with its area and the area's parent, its nearby resources, then its
 # categories (the marker and the page read them once, from the view), schedules,
 # targets and features; and the data version, read once per request for the city's
-# settings that every page shows (portal.municipality.city, kept per version).
-DETAIL_QUERIES = 7
+# settings that every page shows (portal.municipality.city, kept per version); and its
+# days off and notices (the next dates, resources/templatetags/resource_dates.py).
+DETAIL_QUERIES = 8
 
 FILTERS = {
     "q": "サロン",
