@@ -21,6 +21,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -32,7 +34,7 @@ from resources.occurrences import (
     Schedule,
     day_label,
     notices,
-    occurrences,
+    occurrences_many,
     time_span,
 )
 from resources.presenter import ResourceView, row_fields, tier_of
@@ -100,6 +102,33 @@ class Line:
         self.staff_only = resource["is_staff_only"]
         self.note = occurrence.note
 
+    def html(self, staff_badge: str, notice_label: str) -> str:
+        """The line's <li>, escaped (format_html): a template loop over 500 lines
+        cost more than the search behind them."""
+        parts = [
+            format_html('<span class="upcoming__when">{}{}</span> ', self.day_text, self.time_text),
+            format_html('<a href="{}">{}</a>', self.url, self.name),
+        ]
+        if self.venue:
+            parts.append(format_html(' <span class="upcoming__where">{}</span>', self.venue))
+        if self.distance_text:
+            parts.append(
+                format_html(' <span class="upcoming__distance">{}</span>', self.distance_text)
+            )
+        if self.staff_only:
+            parts.append(format_html(' <span class="badge badge--staff">{}</span>', staff_badge))
+        if self.note:
+            parts.append(format_html(' <span class="muted">（{}）</span>', self.note))
+        for notice in self.notices:
+            parts.append(
+                format_html(
+                    '\n      <p class="upcoming__notice"><strong>{}:</strong> {}</p>',
+                    notice_label,
+                    notice,
+                )
+            )
+        return mark_safe('<li class="upcoming">' + "".join(parts) + "\n    </li>")
+
     @property
     def text(self) -> str:
         parts = [self.day_text + self.time_text, self.name, self.venue, self.distance_text]
@@ -124,33 +153,39 @@ def upcoming_lines(
     if filters.point is not None:
         columns.append("distance_km")
     rule_columns = [f"schedules__{name}" for name in RuleRow.COLUMNS[1:]]
-    resources: dict[int, dict] = {}
+    resources: dict[int, tuple] = {}
     rules: dict[int, list[RuleRow]] = {}
+    width = len(columns)
     for row in matches.order_by().values_list(*columns, *rule_columns)[:MAX_RULE_ROWS]:
         pk = row[0]
         if pk not in resources:
-            resources[pk] = dict(zip(columns, row[: len(columns)], strict=True))
-        rules.setdefault(pk, []).append(RuleRow(pk, *row[len(columns) :]))
+            resources[pk] = row[:width]
+        rules.setdefault(pk, []).append(RuleRow(pk, *row[width:]))
+    # Days off and notices are few: those in force in the range, kept for the
+    # resources found (a list of thousands of ids would cost more than the rows).
     exceptions: dict[int, list[ScheduleException]] = {}
-    for exception in ScheduleException.objects.filter(
-        resource_id__in=list(resources), ends_on__gte=start, starts_on__lte=end
-    ):
-        exceptions.setdefault(exception.resource_id, []).append(exception)
-    found: list[tuple] = []
-    schedules: dict[int, Schedule] = {}
-    for pk, row in resources.items():
-        holiday_rule = row["holiday_rule"]
-        schedule = schedules[pk] = Schedule(
+    for exception in ScheduleException.objects.filter(ends_on__gte=start, starts_on__lte=end):
+        if exception.resource_id in resources:
+            exceptions.setdefault(exception.resource_id, []).append(exception)
+    at = {name: index for index, name in enumerate(columns)}
+    name_at, type_at, holiday_at = at["name"], at["resource_type"], at["holiday_rule"]
+    distance_at = at.get("distance_km")
+    schedules = {
+        pk: Schedule(
             pk,
             rules[pk],
             exceptions.get(pk, []),
-            closed_on_holidays=holiday_rule == "closed"
-            if holiday_rule
-            else row["resource_type"] in GATHERING_TYPES,
+            closed_on_holidays=row[holiday_at] == "closed"
+            if row[holiday_at]
+            else row[type_at] in GATHERING_TYPES,
         )
-        distance = row.get("distance_km") or 0
-        for o in occurrences(schedule, start, end):
-            found.append((o.sort_key, distance, row["name"], pk, o))
+        for pk, row in resources.items()
+    }
+    found = []
+    for schedule, o in occurrences_many(schedules.values(), start, end):
+        row = resources[schedule.resource_id]
+        distance = row[distance_at] or 0 if distance_at is not None else 0
+        found.append((o.sort_key, distance, row[name_at], schedule.resource_id, o))
     found.sort(key=lambda item: item[:4])
     cut = len(found) > MAX_LINES
     found = found[:MAX_LINES]
@@ -160,9 +195,12 @@ def upcoming_lines(
     for pk in {item[3] for item in found}:
         row = resources[pk]
         views[pk] = row_fields(
-            {key: row[key] for key in ("pk", *VIEW_COLUMNS)},
+            {"pk": pk, **{name: row[at[name]] for name in VIEW_COLUMNS}},
             tier,
-            known={"distance_km": row.get("distance_km"), "detail_url": detail_url.format(pk)},
+            known={
+                "distance_km": row[distance_at] if distance_at is not None else None,
+                "detail_url": detail_url.format(pk),
+            },
         )
     labels: dict[dt.date, str] = {}
     lines = [
@@ -230,12 +268,13 @@ def upcoming(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("when", None)
     query.pop("page", None)
-    days: list[tuple[str, list[Line]]] = []
+    days: list[tuple[str, list[str]]] = []
+    staff_badge, notice_label = _("関係者限定"), _("お知らせ")
     for line in lines:
         label = line.day_text
         if not days or days[-1][0] != label:
             days.append((label, []))
-        days[-1][1].append(line)
+        days[-1][1].append(line.html(staff_badge, notice_label))
     return render(
         request,
         "resources/upcoming.html",
