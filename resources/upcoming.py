@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,7 +29,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_cookie
 
-from resources.models import GATHERING_TYPES, Resource, ScheduleException
+from portal import weekdays
+from resources.models import GATHERING_TYPES, Resource, ScheduleException, ScheduleRule
 from resources.occurrences import (
     Occurrence,
     Schedule,
@@ -54,6 +56,7 @@ MAX_LINES = 500
 VIEW_COLUMNS = ("name", "venue", "visibility", "lat", "lng")
 RESOURCE_COLUMNS = (*VIEW_COLUMNS, "resource_type", "holiday_rule")
 MAX_RULE_ROWS = 20000
+WEEKDAY_KINDS = (ScheduleRule.Kind.WEEKLY, ScheduleRule.Kind.MONTHLY_NTH)
 
 
 def today() -> dt.date:
@@ -146,46 +149,57 @@ def upcoming_lines(
     plain rows (no model instances), and only the resources of the lines shown
     are then read as models for the presenter."""
     matches = resource_search(fetched_by=fetched_by, filters=filters).filter(
-        status=Resource.Status.ACTIVE, schedules__isnull=False
+        status=Resource.Status.ACTIVE
     )
-    # One row per rule, with the columns its line prints: one query, no models.
     columns = ["pk", *RESOURCE_COLUMNS]
     if filters.point is not None:
         columns.append("distance_km")
     rule_columns = [f"schedules__{name}" for name in RuleRow.COLUMNS[1:]]
-    resources: dict[int, tuple] = {}
-    rules: dict[int, list[RuleRow]] = {}
     width = len(columns)
-    for row in matches.order_by().values_list(*columns, *rule_columns)[:MAX_RULE_ROWS]:
-        pk = row[0]
-        if pk not in resources:
-            resources[pk] = row[:width]
-        rules.setdefault(pk, []).append(RuleRow(pk, *row[width:]))
-    # Days off and notices are few: those in force in the range, kept for the
-    # resources found (a list of thousands of ids would cost more than the rows).
-    exceptions: dict[int, list[ScheduleException]] = {}
-    for exception in ScheduleException.objects.filter(ends_on__gte=start, starts_on__lte=end):
-        if exception.resource_id in resources:
-            exceptions.setdefault(exception.resource_id, []).append(exception)
     at = {name: index for index, name in enumerate(columns)}
     name_at, type_at, holiday_at = at["name"], at["resource_type"], at["holiday_rule"]
     distance_at = at.get("distance_km")
-    schedules = {
-        pk: Schedule(
-            pk,
-            rules[pk],
-            exceptions.get(pk, []),
-            closed_on_holidays=row[holiday_at] == "closed"
-            if row[holiday_at]
-            else row[type_at] in GATHERING_TYPES,
-        )
-        for pk, row in resources.items()
-    }
+    # Days off and notices are few: those in force in the range.
+    exceptions: dict[int, list[ScheduleException]] = {}
+    for exception in ScheduleException.objects.filter(ends_on__gte=start, starts_on__lte=end):
+        exceptions.setdefault(exception.resource_id, []).append(exception)
+    resources: dict[int, tuple] = {}
+    schedules: dict[int, Schedule] = {}
     found = []
-    for schedule, o in occurrences_many(schedules.values(), start, end):
-        row = resources[schedule.resource_id]
-        distance = row[distance_at] or 0 if distance_at is not None else 0
-        found.append((o.sort_key, distance, row[name_at], schedule.resource_id, o))
+    # Day by day, each day reading only the rules that can fall on it (one row per
+    # rule, the columns its line prints, no models), and no further than the day
+    # that fills the page: a ward at L has a thousand lines on its first day.
+    day = start
+    while day <= end and len(found) <= MAX_LINES:
+        code = weekdays.CODES[day.weekday()]
+        on_day = matches.filter(
+            Q(schedules__kind__in=WEEKDAY_KINDS, schedules__weekdays__contains=code)
+            | Q(schedules__kind=ScheduleRule.Kind.MONTHLY_DATE, schedules__day_of_month=day.day)
+        )
+        rules: dict[int, list[RuleRow]] = {}
+        for row in on_day.order_by().values_list(*columns, *rule_columns)[:MAX_RULE_ROWS]:
+            pk = row[0]
+            if pk not in resources:
+                resources[pk] = row[:width]
+            rules.setdefault(pk, []).append(RuleRow(pk, *row[width:]))
+        day_schedules = []
+        for pk, day_rules in rules.items():
+            row = resources[pk]
+            schedule = Schedule(
+                pk,
+                day_rules,
+                exceptions.get(pk, []),
+                closed_on_holidays=row[holiday_at] == "closed"
+                if row[holiday_at]
+                else row[type_at] in GATHERING_TYPES,
+            )
+            schedules.setdefault(pk, schedule)
+            day_schedules.append(schedule)
+        for schedule, o in occurrences_many(day_schedules, day, day):
+            row = resources[schedule.resource_id]
+            distance = row[distance_at] or 0 if distance_at is not None else 0
+            found.append((o.sort_key, distance, row[name_at], schedule.resource_id, o))
+        day += dt.timedelta(days=1)
     found.sort(key=lambda item: item[:4])
     cut = len(found) > MAX_LINES
     found = found[:MAX_LINES]
