@@ -166,40 +166,47 @@ def upcoming_lines(
     resources: dict[int, tuple] = {}
     schedules: dict[int, Schedule] = {}
     found = []
-    # Day by day, each day reading only the rules that can fall on it (one row per
-    # rule, the columns its line prints, no models), and no further than the day
-    # that fills the page: a ward at L has a thousand lines on its first day.
-    day = start
-    while day <= end and len(found) <= MAX_LINES:
-        code = weekdays.CODES[day.weekday()]
-        on_day = matches.filter(
-            Q(schedules__kind__in=WEEKDAY_KINDS, schedules__weekdays__contains=code)
-            | Q(schedules__kind=ScheduleRule.Kind.MONTHLY_DATE, schedules__day_of_month=day.day)
-        )
+
+    # The first day reads only the rules that can fall on it: a ward at L has a
+    # thousand lines that day alone, a page's worth. When it has fewer, the rest
+    # of the range is read in one more query (one row per rule, the columns its
+    # line prints, no models).
+    def read(rows, first: dt.date, last: dt.date) -> None:
         rules: dict[int, list[RuleRow]] = {}
-        for row in on_day.order_by().values_list(*columns, *rule_columns)[:MAX_RULE_ROWS]:
+        for row in rows.order_by().values_list(*columns, *rule_columns)[:MAX_RULE_ROWS]:
             pk = row[0]
             if pk not in resources:
                 resources[pk] = row[:width]
             rules.setdefault(pk, []).append(RuleRow(pk, *row[width:]))
-        day_schedules = []
-        for pk, day_rules in rules.items():
+        batch = []
+        for pk, pk_rules in rules.items():
             row = resources[pk]
             schedule = Schedule(
                 pk,
-                day_rules,
+                pk_rules,
                 exceptions.get(pk, []),
                 closed_on_holidays=row[holiday_at] == "closed"
                 if row[holiday_at]
                 else row[type_at] in GATHERING_TYPES,
             )
             schedules.setdefault(pk, schedule)
-            day_schedules.append(schedule)
-        for schedule, o in occurrences_many(day_schedules, day, day):
+            batch.append(schedule)
+        for schedule, o in occurrences_many(batch, first, last):
             row = resources[schedule.resource_id]
             distance = row[distance_at] or 0 if distance_at is not None else 0
             found.append((o.sort_key, distance, row[name_at], schedule.resource_id, o))
-        day += dt.timedelta(days=1)
+
+    code = weekdays.CODES[start.weekday()]
+    read(
+        matches.filter(
+            Q(schedules__kind__in=WEEKDAY_KINDS, schedules__weekdays__contains=code)
+            | Q(schedules__kind=ScheduleRule.Kind.MONTHLY_DATE, schedules__day_of_month=start.day)
+        ),
+        start,
+        start,
+    )
+    if len(found) <= MAX_LINES and end > start:
+        read(matches.filter(schedules__isnull=False), start + dt.timedelta(days=1), end)
     found.sort(key=lambda item: item[:4])
     cut = len(found) > MAX_LINES
     found = found[:MAX_LINES]
