@@ -5,6 +5,11 @@ PY := $(VENV)/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The settings refuse to start without SECRET_KEY unless DEBUG is on; the
+# commands run from here (messages, bench, the demo's migrate) get a
+# development key when the environment gives none. Production sets its own
+# and starts gunicorn outside make (README: Deploy).
+export SECRET_KEY ?= dev-only-make-key-not-for-production
 
 .PHONY: install system-deps messages run test test-fast lint format bench collectstatic
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from coordinators.models import COUNT_MAX, COUNT_MESSAGE, COUNT_MIN, Activity, Function, Kind
 from coordinators.policy import activity_areas_for
 from coordinators.selectors import linkable_resources
+from portal.forms import limit_long_text
 from portal.models import Area
 from resources.models import Resource
 
@@ -67,6 +68,8 @@ class ActivityForm(forms.ModelForm):
             "source",
             "source_note",
             "heard",
+            "needs",
+            "no_matching_resource",
             "response",
             "follow_up_on",
             "is_case_example",
@@ -79,6 +82,7 @@ class ActivityForm(forms.ModelForm):
             "heard": forms.Textarea(attrs={"rows": 3}),
             "response": forms.Textarea(attrs={"rows": 3}),
             "resources": forms.SelectMultiple(attrs={"size": 6}),
+            "needs": forms.CheckboxSelectMultiple,
         }
         error_messages = {
             "date": {
@@ -97,6 +101,7 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, user, coordinator=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        limit_long_text(self)
         self.user = user
         areas = (
             activity_areas_for(user).select_related("parent").order_by("tier", "sort_order", "code")

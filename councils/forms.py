@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from councils.files import TYPE_NAMES, max_bytes
 from councils.models import Council, CouncilMember, Meeting, RegionalIssue
+from portal.forms import limit_long_text
 from portal.models import Area
 from portal.roles import areas_served_by
 from portal.wareki import fiscal_year_of, format_fiscal_year
@@ -105,6 +106,7 @@ class CouncilForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        limit_long_text(self)
         self.fields["area"].queryset = (
             areas_served_by(user).select_related("parent").order_by("tier", "sort_order", "code")
         )
@@ -134,6 +136,7 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        limit_long_text(self)
         self.fields["sector"].choices = [("", _("選んでください")), *CouncilMember.Sector.choices]
 
 
@@ -190,6 +193,7 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args, council: Council, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        limit_long_text(self)
         self.instance.council = council
         self.fields["members_present"].queryset = council.members.all()
         self.fields["members_present"].required = False
@@ -237,6 +241,7 @@ class IssueForm(forms.ModelForm):
 
     def __init__(self, *args, council: Council, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        limit_long_text(self)
         areas = Area.objects.within(council.area_id)
         self.fields["area"].queryset = areas.select_related("parent").order_by(
             "tier", "sort_order", "code"
@@ -257,6 +262,7 @@ class IssueStatusForm(forms.Form):
 
     def __init__(self, *args, issue: RegionalIssue, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        limit_long_text(self)
         self.fields["status"].choices = issue.next_statuses()
 
 

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from functools import wraps
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from portal.cache import data_changed
 from portal.models import AddressPoint, Area, Job, Municipality, PeriodicRun, User
@@ -13,6 +16,34 @@ from portal.widgets import BoundaryPreviewWidget, LocationPickerWidget
 admin.site.site_header = _("地域資源ポータル 管理")
 admin.site.site_title = _("地域資源ポータル 管理")
 admin.site.index_title = _("管理メニュー")
+
+
+# Forbidden answers 404 in the admin too, as on every other page: an object
+# outside what the user's admin lists (its policy's queryset) would otherwise
+# redirect to the index with "does not exist", and a page the user lacks the
+# permission for would answer 403; both tell that the object or page exists.
+def _object_not_found(self, request, opts, object_id):
+    raise Http404(_("見つかりません。"))
+
+
+admin.ModelAdmin._get_obj_does_not_exist_redirect = _object_not_found
+_admin_view = admin.site.admin_view
+
+
+def _admin_view_forbidden_is_missing(view, cacheable=False):
+    wrapped = _admin_view(view, cacheable)
+
+    @wraps(view)
+    def inner(request, *args, **kwargs):
+        try:
+            return wrapped(request, *args, **kwargs)
+        except PermissionDenied:
+            raise Http404(_("見つかりません。")) from None
+
+    return inner
+
+
+admin.site.admin_view = _admin_view_forbidden_is_missing
 
 
 class VersionedDataAdmin(admin.ModelAdmin):
@@ -134,7 +165,9 @@ class MunicipalityAdmin(VersionedDataAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(DjangoUserAdmin):
+    # Users keep no django-simple-history table: their history page is the
+    # admin's own log (SimpleHistoryAdmin's answered 500).
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("担当"), {"fields": ("display_name", "areas")}),

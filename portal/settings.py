@@ -34,9 +34,16 @@ def envlist(name: str, default: str) -> list[str]:
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and envbool("REQUIRE_SECRET_KEY", False):
-        raise RuntimeError("SECRET_KEY must be set in production")
-    # A development key; production sets SECRET_KEY (README: deploy).
+    if not DEBUG:
+        # Never a key published in the repository outside development: sessions,
+        # password-reset links and signed values would be forgeable.
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY (a long random value, README: Deploy), "
+            "or DEBUG=1 on a developer's machine."
+        )
+    # A development key, only with DEBUG on.
     SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production"
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -66,6 +73,7 @@ INSTALLED_APPS = [
     "councils",
     "coordinators",
     "reports",
+    "analysis",
     # Background jobs: Django's task framework (the django-tasks backport of
     # Django 6's django.tasks) with its database and RQ backends. After portal, so
     # that portal's db_worker (the package's worker plus the schedule) is the one run.
@@ -89,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.StaffNoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -157,6 +167,15 @@ AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind the README's reverse proxy: how many proxies to trust, and the header
+# they write (portal/clientip.py). 0: REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
+# Failed logins from one address across every username (django-ratelimit):
+# guessing many users' passwords from one place is stopped too.
+LOGIN_RATE_PER_ADDRESS = os.environ.get("LOGIN_RATE_PER_ADDRESS", "30/h")
+RATELIMIT_IP_META_KEY = "portal.clientip.client_ip"
 
 # Japanese is the source language; English comes from locale/en (make messages).
 # A visitor's choice (the switch in the header) is kept in LANGUAGE_COOKIE_NAME;
@@ -261,6 +280,27 @@ IMPORT_JOB_ROWS = envint("IMPORT_JOB_ROWS", 2000)
 IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 CREATION_TARGET_PER_AREA = envint("CREATION_TARGET_PER_AREA", 10)  # 地域資源の創出目標 / 区・年度
 RESOURCE_CHECK_INTERVAL_DAYS = envint("RESOURCE_CHECK_INTERVAL_DAYS", 365)
+
+# The verification cycle and suggestions (README "Corrections and the verification
+# cycle"): reminders, the 要確認 mark, group links, the senders' personal data.
+RECHECK_REMINDER_DAYS = envint("RECHECK_REMINDER_DAYS", 14)
+RECHECK_REMINDERS = envint("RECHECK_REMINDERS", 2)
+GROUP_LINK_DAYS = envint("GROUP_LINK_DAYS", 120)
+SUGGESTION_PERSONAL_DAYS = envint("SUGGESTION_PERSONAL_DAYS", 90)
+SUGGESTION_RATE_LIMIT = envint("SUGGESTION_RATE_LIMIT", 5)
+# E-mail: printed to the console unless an SMTP host is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 MEETING_FUTURE_LIMIT_DAYS = envint("MEETING_FUTURE_LIMIT_DAYS", 180)
 COUNCIL_ATTACHMENT_MAX_BYTES = envint("COUNCIL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Council attachments are staff-only: stored outside MEDIA_ROOT, served by a view.
@@ -309,6 +349,38 @@ RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
 
 # A resource this far (km) outside its area's boundary is saved with a warning.
 AREA_MISMATCH_WARNING_KM = float(os.environ.get("AREA_MISMATCH_WARNING_KM", "1.0"))
+
+
+# Content-Security-Policy on every response (django-csp 4): scripts, styles and
+# fonts only from this site's static files (no inline script or style, no
+# eval), images also from the map tile host of TILE_URL, nothing framed.
+# Data reaches pages as JSON (json_script), never as script.
+def tile_origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+CSP_IMG_HOSTS = [h for h in [tile_origin(TILE_URL), *envlist("CSP_IMG_HOSTS", "")] if h]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *CSP_IMG_HOSTS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+
+# The admin's export buttons (django-import-export) escape formulas as the
+# portal's own writer does (portal/spreadsheets.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 LOGGING = {
     "version": 1,

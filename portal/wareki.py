@@ -1,7 +1,7 @@
 """和暦 (Japanese era) dates and 年度 (fiscal years, April to March).
 
 ``format_date`` writes 令和8年11月22日; ``parse_date`` reads the ways legacy
-spreadsheets write dates: 平成30年3月, H30.3.1, 平成31年5月1日, 令和元年,
+spreadsheets write dates: 平成30年3月, H30.3.1, 平成31年4月30日, 令和元年,
 2021/12/01, R4.4 …; ``parse_fiscal_year`` reads 令和4年度 or 2022年度.
 """
 
@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from portal import weekdays
 
@@ -192,9 +192,33 @@ def parse_date(text: str) -> date:
     era = _BY_NAME.get((match.groupdict().get("era") or "").upper()) or _BY_NAME.get(
         match.groupdict().get("era") or ""
     )
-    if era and not match["month"] and result < era.start:
+    if era is None:
+        return result
+    if result < GREGORIAN_START:
+        # Japan counted days by the lunar calendar until 明治5年12月2日: an
+        # earlier 明治 date cannot be turned into a calendar date.
+        raise WarekiError(
+            f"「{text}」: 明治5年以前は旧暦のため、日付に直せません（明治6年1月1日から）。"
+        )
+    following = _next_era(era)
+    if following and result >= following.start:
+        last = following.start - timedelta(days=1)
+        raise WarekiError(
+            f"「{text}」はありません（{era.name}は{era.last_year}年{last.month}月{last.day}日まで。"
+            f"その後は{following.name}です）。"
+        )
+    if not match["month"] and result < era.start:
         return era.start  # 令和元年 alone: the era's first day
     return result
+
+
+# The first day Japan counted by the Gregorian calendar (明治6年1月1日).
+GREGORIAN_START = date(1873, 1, 1)
+
+
+def _next_era(era: Era) -> Era | None:
+    index = ERAS.index(era)
+    return ERAS[index - 1] if index > 0 else None
 
 
 def parse_fiscal_year(text: str) -> int:

@@ -20,7 +20,6 @@ What each role reads of each report is decided there, once.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from coordinators.models import Affiliation, Function, Kind
 from councils.models import Council
 from portal.models import Area
 from portal.municipality import city
+from portal.spreadsheets import csv_bytes, xlsx_value
 from portal.wareki import (
     FISCAL_MONTHS,
     fiscal_month_index,
@@ -298,6 +298,18 @@ def _primary_categories() -> tuple[list[Category], dict[int, int]]:
     return categories, {c.pk: index for index, c in enumerate(categories)}
 
 
+def created_in(resources, fiscal_year: int):
+    """The resources of ``resources`` that count in the 年度's 創出数: launched
+    (新規立ち上げ) or extended (既存資源の拡充) with a start date in the 年度.
+    The one rule, read by this report and by 地域分析."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    return resources.filter(
+        origin__in=[Resource.Origin.NEW, Resource.Origin.EXPANDED],
+        origin_date__gte=start,
+        origin_date__lte=end,
+    )
+
+
 def creation(*, fiscal_year: int, area: Area | None = None, reader: ReportReader) -> Report:
     """Resources launched (新規立ち上げ) or extended (既存資源の拡充) in the 年度.
 
@@ -305,16 +317,12 @@ def creation(*, fiscal_year: int, area: Area | None = None, reader: ReportReader
     (a 体操 that is also 交流 counts under 運動), so that 小計 is the number of
     resources; one without a category counts under その他.
     """
-    start, end = fiscal_year_bounds(fiscal_year)
+    _start, end = fiscal_year_bounds(fiscal_year)
     categories, position = _primary_categories()
     fallback = next((i for i, c in enumerate(categories) if c.code == "other"), len(categories) - 1)
     wards = _wards(area)
     by_tier2 = area is not None and area.tier == Area.Tier.DISTRICT
-    resources = reader.resources().filter(
-        origin__in=[Resource.Origin.NEW, Resource.Origin.EXPANDED],
-        origin_date__gte=start,
-        origin_date__lte=end,
-    )
+    resources = created_in(reader.resources(), fiscal_year)
     resources = resources.filter(area=area) if by_tier2 else resources.filter(area_tier1__in=wards)
     rows_data = list(resources.values_list("pk", "area_tier1", "origin"))
     first_category: dict[int, int] = {}
@@ -630,10 +638,7 @@ def build_report(name: str, *, fiscal_year: int, area: Area | None, fetched_by) 
 
 def report_csv(report: Report) -> bytes:
     """The report's first table as CSV, UTF-8 with a BOM so that Excel reads it."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(report.tables[0].csv_rows())
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(None, report.tables[0].csv_rows())
 
 
 def report_xlsx(report: Report, *, city_name: str = "") -> bytes:
@@ -650,14 +655,13 @@ def report_xlsx(report: Report, *, city_name: str = "") -> bytes:
     for index, table in enumerate(report.tables):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         sheet.title = str(table.caption)[:31]
-        sheet.cell(row=1, column=1, value=f"{city_name} {report.heading}".strip()).font = Font(
-            bold=True, size=13
-        )
+        title = xlsx_value(f"{city_name} {report.heading}".strip())
+        sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
         row_number = 3
         if table.column_groups:
             column = 1
             for label, span in table.column_groups:
-                cell = sheet.cell(row=row_number, column=column, value=label or None)
+                cell = sheet.cell(row=row_number, column=column, value=xlsx_value(label or None))
                 cell.font = Font(bold=True)
                 cell.alignment = Alignment(horizontal="center")
                 if span > 1:
@@ -671,7 +675,7 @@ def report_xlsx(report: Report, *, city_name: str = "") -> bytes:
             row_number += 1
         header_row = row_number
         for column, label in enumerate(table.columns, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=label)
+            cell = sheet.cell(row=row_number, column=column, value=xlsx_value(label))
             cell.font = Font(bold=True)
             cell.fill = header_fill
             cell.border = border
@@ -684,7 +688,7 @@ def report_xlsx(report: Report, *, city_name: str = "") -> bytes:
                 cell.border = border
                 if item.hidden:
                     continue
-                cell.value = item.value if item.is_number else (item.text or None)
+                cell.value = item.value if item.is_number else xlsx_value(item.text or None)
                 cell.alignment = Alignment(vertical="center", wrap_text=not item.is_number)
                 if item.label or is_total:
                     cell.font = Font(bold=True)
@@ -708,7 +712,7 @@ def report_xlsx(report: Report, *, city_name: str = "") -> bytes:
             )
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=table.label_columns + 1)
         for note_index, note in enumerate(table.notes):
-            sheet.cell(row=row_number + 2 + note_index, column=1, value=f"※ {note}")
+            sheet.cell(row=row_number + 2 + note_index, column=1, value=xlsx_value(f"※ {note}"))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

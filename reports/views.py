@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.i18n import in_source_language
 from portal.models import Area
@@ -102,7 +102,7 @@ def _query(report: Report) -> str:
 
 
 @report_page
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     try:
         fiscal_year = _fiscal_year(request)
@@ -127,7 +127,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @report_page
-@require_GET
+@require_safe
 def report(request: HttpRequest, name: str) -> HttpResponse:
     try:
         built = _report(request, name)
@@ -165,7 +165,7 @@ def _file_view(kind: str):
     # The city's tables, filed as they are: Japanese in every language.
     @in_source_language
     @report_page
-    @require_GET
+    @require_safe
     def view(request: HttpRequest, name: str) -> HttpResponse:
         try:
             built = _report(request, name)

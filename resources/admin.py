@@ -12,7 +12,15 @@ from portal.roles import Reader, areas_served_by, is_city_staff
 from portal.weekdays import CHOICES as WEEKDAY_CHOICES
 from portal.widgets import LocationPickerWidget
 from resources.importing import ResourceImportExportAdminMixin
-from resources.models import Category, Feature, Resource, ScheduleException, ScheduleRule, Target
+from resources.models import (
+    Category,
+    Feature,
+    ImportProfile,
+    Resource,
+    ScheduleException,
+    ScheduleRule,
+    Target,
+)
 from resources.policy import FIELD_TIERS, hidden_fields, resources_editable_by
 from resources.services import (
     resource_create,
@@ -344,3 +352,16 @@ def _exceptions_write(formset) -> None:
         schedule_exception_save(exception=obj)
     for obj in formset.deleted_objects:
         schedule_exception_delete(exception=obj)
+
+
+@admin.register(ImportProfile)
+class ImportProfileAdmin(admin.ModelAdmin):
+    """Saved import mappings (made on the import page; the JSON is the mapping file)."""
+
+    list_display = ("name", "city_code", "created_by", "updated_at")
+    search_fields = ("name",)
+    readonly_fields = ("created_by", "updated_at")
+
+
+# Read-only views of the change requests and the verification cycle.
+from resources import changes_admin  # noqa: E402, F401

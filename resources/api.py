@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.i18n import in_source_language
 from resources import hsds
@@ -70,7 +70,7 @@ def _modified_after(request: HttpRequest) -> datetime | None:
     return moment
 
 
-@require_GET
+@require_safe
 @in_source_language
 def services(request: HttpRequest) -> JsonResponse:
     """A page of services: ``page``, ``per_page``, ``search``, ``modified_after``."""
@@ -110,7 +110,7 @@ def services(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
+@require_safe
 @in_source_language
 def service_detail(request: HttpRequest, service_id: str) -> JsonResponse:
     pk = hsds.pk_from_service_id(service_id)

@@ -23,18 +23,15 @@ Every value comes from a ``Reader.PUBLIC`` view, whoever asks.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from portal import parsers
+from portal import parsers, spreadsheets
 from portal.municipality import city
 from portal.roles import Reader
 from resources.importing import COLUMNS, Column
@@ -43,9 +40,6 @@ from resources.policy import resources_visible_to
 from resources.presenter import ResourceView, readable_keys, resource_fields, tier_of
 
 EXPORT_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.export)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _names(items) -> str:
@@ -171,73 +165,15 @@ def export_rows(resources: QuerySet[Resource], columns: list[Column], *, user) -
 # Writers -------------------------------------------------------------------
 
 
-def safe_text(value: str) -> str:
-    """A text cell that no spreadsheet will run as a formula."""
-    if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
-        return "'" + value
-    return value
-
-
-def csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "はい" if value else ""
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(value)
-    return safe_text(str(value))
-
-
-def write_csv(headers: list[str], rows: Iterable[list], out: io.TextIOBase) -> None:
-    """CSV in UTF-8 with BOM and CRLF: Excel opens it without garbling Japanese."""
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([safe_text(h) for h in headers])
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-
-
-def csv_bytes(headers: list[str], rows: Iterable[list]) -> bytes:
-    buffer = io.StringIO(newline="")
-    write_csv(headers, rows, buffer)
-    return buffer.getvalue().encode("utf-8")
+# The cells go through the one spreadsheet writer (portal.spreadsheets).
+safe_text = spreadsheets.safe_text
+csv_cell = spreadsheets.csv_cell
+write_csv = spreadsheets.write_csv
+csv_bytes = spreadsheets.csv_bytes
 
 
 def xlsx_bytes(headers: list[str], rows: Iterable[list], *, title: str = "地域資源") -> bytes:
-    """An XLSX workbook: a header row, then one row per resource; numbers and
-    dates as real cells, text never as a formula."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_xlsx_value(value) for value in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_value(value):
-    if value is None or isinstance(value, (int, float, date)):
-        return value
-    text = _ILLEGAL_XML.sub("", str(value))
-    return safe_text(text)
+    return spreadsheets.xlsx_bytes(headers, rows, title=title)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.i18n import in_source_language, source_language
 from portal.roles import can_see_staff_only
@@ -26,7 +26,7 @@ def _require_exporter(request: HttpRequest) -> None:
         raise Http404
 
 
-@require_GET
+@require_safe
 def export(request: HttpRequest) -> HttpResponse:
     """The current search (the query of /resources/) as CSV or XLSX, chosen columns."""
     _require_exporter(request)
@@ -69,7 +69,7 @@ def export(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @in_source_language
 def opendata(request: HttpRequest) -> HttpResponse:
     """Public resources, public fields, the columns of ``opendata_columns``."""
@@ -80,7 +80,7 @@ def opendata(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @in_source_language
 def opendata_columns(request: HttpRequest) -> HttpResponse:
     """The data dictionary of the open-data CSV."""
@@ -89,4 +89,21 @@ def opendata_columns(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'inline; filename="resources-columns.csv"'
     response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_safe
+@in_source_language
+def opendata_layout(request: HttpRequest, layout: str) -> HttpResponse:
+    """Public resources in the MHLW 通いの場 or the 自治体標準 layout."""
+    from resources import opendata_layouts
+
+    writers = {
+        "kayoinoba": opendata_layouts.kayoinoba_csv,
+        "jichitai": opendata_layouts.jichitai_csv,
+    }
+    response = HttpResponse(writers[layout](), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{layout}.csv"'
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -33,7 +33,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from portal.models import Area
@@ -465,7 +465,7 @@ def sheet_document(*, user, pk: int, params: QueryDict) -> PrintDocument:
         kind=_("地域資源のご案内"),
         resource=resource,
         description=Truncator(resource["description"]).chars(SHEET_DESCRIPTION_CHARS),
-        verified_on=format_both(verified_on) if verified_on else "",
+        verified_on=resource["verified_month"] if verified_on else "",
         map_svg=map_svg,
         staff_mark=options.staff_fields or resource["is_staff_only"],
         large=True,
@@ -501,7 +501,7 @@ def _respond(document: PrintDocument, request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def list_pdf(request: HttpRequest) -> HttpResponse:
     try:
@@ -513,13 +513,13 @@ def list_pdf(request: HttpRequest) -> HttpResponse:
     return _respond(document, request)
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _respond(sheet_document(user=request.user, pk=pk, params=request.GET), request)
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def area_map_pdf(request: HttpRequest, code: str) -> HttpResponse:
     try:

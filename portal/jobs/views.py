@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from portal.jobs.kinds import job_kind
 from portal.jobs.policy import job_for_user
@@ -57,7 +57,7 @@ def job_json(job: Job) -> dict:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     jobs_fail_stale()
     job = job_for_user(request.user, pk)
@@ -85,7 +85,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def job_result(request: HttpRequest, pk: int) -> HttpResponse:
     job = job_for_user(request.user, pk)
     kind = job_kind(job.kind)

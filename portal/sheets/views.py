@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.jobs.service import JobConflict
 from portal.jobs.views import job_conflict_message
@@ -154,6 +154,7 @@ def _preview_context(request: HttpRequest, kind: SheetKind, result, state: dict)
         "lists": result.preview_lists(),
         "can_confirm": result.ok and bool(result.new or result.updated),
         "urls": _urls(request, kind),
+        **(kind.preview_context(request, result, state) if kind.preview_context else {}),
     }
 
 
@@ -171,6 +172,14 @@ def sheet_preview(request: HttpRequest, kind: str) -> HttpResponse:
     if action == "cancel":
         _forget(request, spec)
         return redirect(_url(request, spec, ""))
+    if action and spec.preview_post is not None:
+        handled = spec.preview_post(request, state, action)
+        if handled is True:
+            state.pop("job", None)
+            request.session[_session_key(spec)] = state
+            return redirect(_url(request, spec, "_preview"))
+        if handled is not None:
+            return handled
     if action == "remap":
         keys = set(spec.columns.importable_keys)
         state["mapping"] = {
@@ -187,6 +196,7 @@ def sheet_preview(request: HttpRequest, kind: str) -> HttpResponse:
         "filename": state["filename"],
         "user": request.user,
         "mapping": _mapping(state),
+        **state.get("options", {}),
     }
     running = import_running(spec) if action == "confirm" else None
     if running is not None:
@@ -257,7 +267,7 @@ def _upload_again(request: HttpRequest, kind: SheetKind, message: str) -> HttpRe
 
 
 @never_cache
-@require_GET
+@require_safe
 def sheet_done(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind(request, kind, "_done")
     summary = request.session.get(f"{_session_key(spec)}:done")

@@ -20,7 +20,11 @@ def checkboxes(boxes, css=""):
     lines = []
     for name, value, label, color, checked in boxes:
         swatch = (
-            f'<span class="swatch" style="background: {escape(color)}"></span>' if color else ""
+            # An SVG fill, not a style attribute: the CSP allows no inline style.
+            '<svg class="swatch" viewBox="0 0 10 10" aria-hidden="true" focusable="false">'
+            f'<circle cx="5" cy="5" r="5" fill="{escape(color)}"/></svg>'
+            if color
+            else ""
         )
         lines.append(
             f'<label class="checkbox{escape(css)}"><input type="checkbox" name="{escape(name)}" '

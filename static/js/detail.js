@@ -2,8 +2,11 @@
 window.portalDetailMap = function (map) {
   "use strict";
   var data = JSON.parse(document.getElementById("detail-marker").textContent);
+  // Leaflet inserts a string tooltip as HTML: the name goes in as text.
+  var label = document.createElement("span");
+  label.textContent = data.name;
   L.circleMarker([data.lat, data.lng], {
     radius: 11, color: "#ffffff", weight: 3, fillColor: data.color, fillOpacity: 1,
-  }).addTo(map).bindTooltip(data.name, { permanent: false });
+  }).addTo(map).bindTooltip(label, { permanent: false });
   map.setView([data.lat, data.lng], 16);
 };

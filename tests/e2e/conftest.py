@@ -51,10 +51,32 @@ def browser(browser):
 
     def japanese_context(**kwargs):
         kwargs.setdefault("locale", "ja-JP")
-        return new_context(**kwargs)
+        context = new_context(**kwargs)
+        context.on("console", _note_csp_violation)
+        return context
 
     browser.new_context = japanese_context
     return browser
+
+
+# Every page runs with the Content-Security-Policy on; a violation (an inline
+# script or style, a host the policy does not allow) fails the test that caused it.
+CSP_VIOLATIONS: list[str] = []
+
+
+def _note_csp_violation(message) -> None:
+    text = message.text
+    if "Content Security Policy" in text or "Content-Security-Policy" in text:
+        CSP_VIOLATIONS.append(f"{message.page.url if message.page else ''}: {text}")
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations():
+    CSP_VIOLATIONS.clear()
+    yield
+    violations = list(CSP_VIOLATIONS)
+    CSP_VIOLATIONS.clear()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ SINCE_MEIJI = st.dates(min_value=date(1873, 1, 1), max_value=date(2100, 12, 31))
         ("平成30年3月", date(2018, 3, 1)),
         ("H30.3.1", date(2018, 3, 1)),
         ("h30.3.1", date(2018, 3, 1)),
-        ("平成31年5月1日", date(2019, 5, 1)),
+        ("平成31年4月30日", date(2019, 4, 30)),
         ("令和元年", date(2019, 5, 1)),
         ("令和元年5月1日", date(2019, 5, 1)),
         ("R4.4", date(2022, 4, 1)),
@@ -99,3 +99,24 @@ def test_reiwa_4_fiscal_year():
     assert parse_fiscal_year("令和4年度") == 2022
     assert parse_fiscal_year("R4年度") == 2022
     assert parse_fiscal_year("令和元年度") == 2019
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("H31.5.1", "平成は31年4月30日まで"),
+        ("平成31年5月", "令和"),
+        ("S64.1.8", "昭和は64年1月7日まで"),
+        ("明治元年", "旧暦"),
+        ("明治5年12月1日", "旧暦"),
+    ],
+)
+def test_dates_no_calendar_had_are_refused_in_japanese(text, words):
+    with pytest.raises(WarekiError) as refused:
+        parse_date(text)
+    assert words in str(refused.value)
+
+
+def test_the_last_day_of_an_era_and_the_first_gregorian_day_are_read():
+    assert parse_date("H31.4.30") == date(2019, 4, 30)
+    assert parse_date("明治6年1月1日") == date(1873, 1, 1)

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from portal import weekdays
 from portal.models import LAT_VALIDATORS, LNG_VALIDATORS, Area
-from portal.text import normalize
+from portal.text import search_key
 from resources.fields import BigramVectorField
 
 # The weekday vocabulary is the kernel's (portal/weekdays.py). resources/exporting.py
@@ -268,6 +268,13 @@ class Resource(models.Model):
         blank=True,
         related_name="+",
     )
+    needs_recheck = models.BooleanField(
+        _("要確認"),
+        default=False,
+        help_text=_(
+            "確認の依頼と督促に答えがなかった資源（一覧で後ろに並びます）。確認すると外れます。"
+        ),
+    )
 
     # Derived by every write (resources/services.py), for search and the filters.
     search_text = models.TextField(_("検索用テキスト"), blank=True, editable=False)
@@ -303,7 +310,7 @@ class Resource(models.Model):
             # What anonymous searches read most: public, active resources in
             # 五十音 order, by fee and weekday, and by place.
             models.Index(
-                fields=["kana", "name", "id"],
+                fields=["needs_recheck", "kana", "name", "id"],
                 condition=models.Q(visibility="public", status="active"),
                 name="resource_public_kana",
             ),
@@ -351,8 +358,16 @@ class Resource(models.Model):
             raise ValidationError(errors)
 
     def build_search_text(self) -> str:
-        parts = [self.name, self.kana, self.description, self.organiser, self.venue, self.address]
-        return normalize(" ".join(p for p in parts if p))
+        """The indexed text: the fields in search form, then their readings
+        (resources/readings.py), so that 体操 and たいそう match the same resources;
+        apart by ``|``, which is never in a query, so no match spans two."""
+        return search_document(
+            [self.name, self.kana, self.description, self.organiser, self.venue, self.address]
+        )
+
+    def build_name_text(self) -> str:
+        """The name and its readings in search form, for the relevance order."""
+        return search_document([self.name, self.kana])[:600]
 
     @property
     def closed_on_holidays(self) -> bool:
@@ -384,6 +399,19 @@ class Resource(models.Model):
                 % {"area": self.area.label, "km": km}
             ]
         return []
+
+
+def search_document(parts) -> str:
+    from resources.readings import reading
+
+    # Each field and each reading apart: a match never spans two of them.
+    written = [p for p in parts if p]
+    keys = [search_key(p) for p in written]
+    spoken = [r for p, key in zip(written, keys, strict=True) if (r := reading(p)) != key]
+    return READING_SEPARATOR.join(dict.fromkeys(k for k in keys + spoken if k))
+
+
+READING_SEPARATOR = "|"
 
 
 # 通いの場: the kinds of resource people go to on a day, closed on national
@@ -582,28 +610,24 @@ class ScheduleException(models.Model):
         return f"{self.text}（{span}）"
 
 
-class UnmetSearch(models.Model):
-    """A word residents searched with that found nothing, or that was dropped so
-    that the search found something, counted per area and ISO week.
+# The registry's upkeep, in modules of their own (imported here so that Django
+# registers them as this app's models).
+from resources.models.changes import ChangeRequest, GroupLink, VerificationRequest  # noqa: E402
+from resources.models.demand import UnmetSearch  # noqa: E402
+from resources.models.imports import ImportProfile  # noqa: E402
 
-    Nothing identifies who searched: no address, user or cookie is kept. The
-    analysis pages (地域分析) read these counts; resources/demand.py writes them.
-    """
-
-    word = models.CharField(_("検索語"), max_length=100)
-    area = models.ForeignKey(
-        Area, verbose_name=_("区域"), on_delete=models.CASCADE, null=True, blank=True
-    )
-    week = models.DateField(_("週（月曜日）"))
-    count = models.PositiveIntegerField(_("回数"), default=0)
-
-    class Meta:
-        verbose_name = _("見つからなかった検索")
-        verbose_name_plural = _("見つからなかった検索")
-        indexes = [models.Index(fields=["week", "area"])]
-        constraints = [
-            models.UniqueConstraint(fields=["word", "area", "week"], name="unmet_search_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.word} ({self.week:%Y-%m-%d}) ×{self.count}"
+__all__ = [
+    "Category",
+    "ChangeRequest",
+    "Feature",
+    "GroupLink",
+    "ImportProfile",
+    "ReferenceItem",
+    "Resource",
+    "ScheduleException",
+    "ScheduleRule",
+    "Target",
+    "TimeOfDay",
+    "UnmetSearch",
+    "VerificationRequest",
+]
