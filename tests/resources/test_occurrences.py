@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from resources.models import Resource, ScheduleException, ScheduleRule
 from resources.occurrences import (
@@ -26,6 +27,13 @@ from resources.services import schedule_exception_save
 from tests.conftest import add_schedule, make_resource
 
 D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def _japanese():
+    """Dates read in Japanese, whatever language an earlier test left active."""
+    with translation.override("ja"):
+        yield
 
 
 def days(schedule: Schedule, start: dt.date, end: dt.date) -> list[int]:
