@@ -51,6 +51,7 @@ from bench.measure import DEFAULT_SIZES, WARMUPS, Check, Context, size_label
 from bench.pdf_figures import PdfSection
 from bench.search import MapSection, SearchSection
 from bench.throughput import ThroughputSection
+from bench.upcoming_figures import UpcomingSection
 
 __all__ = ["DEFAULT_REPEAT", "DEFAULT_SIZES", "SECTIONS", "render_report", "run_bench"]
 
@@ -59,6 +60,7 @@ DEFAULT_REPEAT = 30
 SECTIONS: list = [
     SearchSection(),
     MapSection(),
+    UpcomingSection(),
     PdfSection(),
     ImportSection(),
     ThroughputSection(),

@@ -119,6 +119,7 @@ ADMIN_PERMISSIONS = {
         "portal.addresspoint": ("view", "add", "change", "delete"),
         "resources.resource": ("view", "add", "change", "delete"),
         "resources.schedulerule": ("view", "add", "change", "delete"),
+        "resources.scheduleexception": ("view", "add", "change", "delete"),
         "resources.category": ("view", "add", "change"),
         "resources.target": ("view", "add", "change"),
         "resources.feature": ("view", "add", "change"),
@@ -139,6 +140,7 @@ ADMIN_PERMISSIONS = {
     GROUP_COORDINATOR: {
         "resources.resource": ("view", "add", "change"),
         "resources.schedulerule": ("view", "add", "change", "delete"),
+        "resources.scheduleexception": ("view", "add", "change", "delete"),
         "portal.area": ("view",),
     },
     GROUP_CARE_MANAGER: {},

@@ -53,6 +53,8 @@ from resources.svgmap import AreaMap, Marker
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 # The most resources one 予定表 holds: a ward's gatherings are a few hundred.
 MAX_RESOURCES = 400
+COMPACT_AFTER = 4
+SIDE_BY_SIDE_MAX = 24
 SIZES = {
     "a4": {"map_width": 150.0, "map_height": 150.0, "scale": 1.0},
     "a3": {"map_width": 215.0, "map_height": 215.0, "scale": 1.3},
@@ -204,6 +206,10 @@ def calendar_document(*, user, code: str, params: QueryDict, today: dt.date) -> 
         month_label=month_label,
         weekday_names=[_("月"), _("火"), _("水"), _("木"), _("金"), _("土"), _("日")],
         weeks=month_weeks(first, by_day),
+        # Many gatherings a day: the cells give number and time only (the names
+        # are in the numbered list), and the list has a page of its own.
+        compact=max((len(e) for e in by_day.values()), default=0) > COMPACT_AFTER,
+        side_by_side=len(venues) <= SIDE_BY_SIDE_MAX,
         venues=venues,
         month_notices=[(v, n) for v in venues for n in v.notices],
         map_svg=area_map.svg(),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -84,12 +85,19 @@ def time_span(opens: dt.time | None, closes: dt.time | None) -> str:
     return f"{opens:%H:%M}〜{closes:%H:%M}" if closes else f"{opens:%H:%M}〜"
 
 
+@functools.cache
+def _holidays(year: int) -> dict[dt.date, str]:
+    """A year's national holidays and their names (jpholiday works each call out
+    from the law's rules: a ward's week asks thousands of times)."""
+    return dict(jpholiday.year_holidays(year))
+
+
 def is_holiday(day: dt.date) -> bool:
-    return jpholiday.is_holiday(day)
+    return day in _holidays(day.year)
 
 
 def holiday_name(day: dt.date) -> str:
-    return jpholiday.is_holiday_name(day) or ""
+    return _holidays(day.year).get(day, "")
 
 
 def rule_days(rule: ScheduleRule, start: dt.date, end: dt.date) -> list[dt.date]:
@@ -236,3 +244,34 @@ def schedule_of_view(view) -> Schedule:
 def next_dates(schedule: Schedule, start: dt.date, *, count: int = 5, days: int = 92):
     """The next ``count`` dates within ``days`` days of ``start``."""
     return occurrences(schedule, start, start + dt.timedelta(days=days))[:count]
+
+
+def occurrences_many(schedules: Iterable[Schedule], start: dt.date, end: dt.date):
+    """``occurrences`` of many schedules, as (schedule, occurrence) pairs, unsorted.
+
+    The same as calling ``occurrences`` for each, faster for thousands (a ward at
+    L): the days of each distinct rule are worked out once, and holidays and days
+    off are looked at only where a resource has them."""
+    end = min(end, start + dt.timedelta(MAX_DAYS))
+    span = (end - start).days + 1
+    holidays = {d for d in (start + dt.timedelta(n) for n in range(span)) if is_holiday(d)}
+    by_rule: dict[tuple, list[dt.date]] = {}
+    for schedule in schedules:
+        if not schedule.active:
+            continue
+        closed = schedule.exceptions
+        skip_holidays = schedule.closed_on_holidays and holidays
+        for rule in schedule.rules:
+            key = (rule.kind, rule.weekdays, rule.weeks_of_month, rule.day_of_month)
+            days = by_rule.get(key)
+            if days is None:
+                days = by_rule[key] = rule_days(rule, start, end)
+            for day in days:
+                if skip_holidays and day in holidays:
+                    continue
+                if closed and skipped_reason(schedule, day):
+                    continue
+                yield (
+                    schedule,
+                    Occurrence(day, schedule.resource_id, rule.opens_at, rule.closes_at, rule.note),
+                )

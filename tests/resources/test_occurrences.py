@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from resources.models import Resource, ScheduleException, ScheduleRule
 from resources.occurrences import (
@@ -26,6 +27,13 @@ from resources.services import schedule_exception_save
 from tests.conftest import add_schedule, make_resource
 
 D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def _japanese():
+    """Dates read in Japanese, whatever language an earlier test left active."""
+    with translation.override("ja"):
+        yield
 
 
 def days(schedule: Schedule, start: dt.date, end: dt.date) -> list[int]:
@@ -168,3 +176,26 @@ def test_a_notice_needs_its_words(kita1):
     with pytest.raises(ValidationError) as refused:
         schedule_exception_save(exception=empty)
     assert "お知らせの内容を入力してください。" in str(refused.value)
+
+
+def test_many_schedules_at_once_give_the_same_dates_as_one_by_one():
+    from resources.occurrences import occurrences_many
+
+    rules = [
+        ScheduleRule(kind="monthly_nth", weekdays="WE", weeks_of_month="2,4,-1"),
+        ScheduleRule(kind="weekly", weekdays="MO,TH", opens_at=dt.time(9)),
+        ScheduleRule(kind="monthly_date", day_of_month=15),
+    ]
+    off = ScheduleException(kind="closed", starts_on=D(2026, 4, 20), ends_on=D(2026, 4, 24))
+    schedules = [
+        Schedule(1, rules[:2]),
+        Schedule(2, rules, [off]),
+        Schedule(3, rules[1:], closed_on_holidays=False),
+        Schedule(4, rules, active=False),
+    ]
+    start, end = D(2026, 4, 1), D(2026, 5, 31)
+    many = sorted(((s.resource_id, o.sort_key) for s, o in occurrences_many(schedules, start, end)))
+    one_by_one = sorted(
+        (s.resource_id, o.sort_key) for s in schedules for o in occurrences(s, start, end)
+    )
+    assert many == one_by_one and len(many) > 30

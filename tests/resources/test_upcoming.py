@@ -145,3 +145,27 @@ def test_irregular_and_paused_resources_give_no_lines(client, kita1):
     irregular = make_resource(name="不定期の会")
     add_schedule(resource=irregular, kind="irregular", note="月1回程度")
     assert lines(client.get("/resources/upcoming/")) == []
+
+
+def test_nth_weekday_and_date_rules_fall_on_their_days(client, kita1):
+    first_wednesday = make_resource(name="第1水曜の会")
+    add_schedule(
+        resource=first_wednesday,
+        kind="monthly_nth",
+        weekdays="WE",
+        weeks_of_month="1",
+        opens_at=dt.time(13),
+    )
+    third = make_resource(name="第3水曜の会")
+    add_schedule(
+        resource=third, kind="monthly_nth", weekdays="WE", weeks_of_month="3", opens_at=dt.time(13)
+    )
+    eighth = make_resource(name="毎月8日の会")
+    add_schedule(resource=eighth, kind="monthly_date", day_of_month=8, opens_at=dt.time(9))
+    assert lines(client.get("/resources/upcoming/?when=week")) == [
+        "12月2日（水）13:00〜 第1水曜の会",
+        "12月8日（火）09:00〜 毎月8日の会",
+    ]
+    assert lines(client.get("/resources/upcoming/?when=nextweek")) == [
+        "12月8日（火）09:00〜 毎月8日の会",
+    ]
