@@ -356,6 +356,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Visitors who are not logged in, per address (portal/ratelimits.py): PDFs and
+# HSDS pages that the page cache does not already hold. Empty: no limit.
+PUBLIC_PDF_RATE = os.environ.get("PUBLIC_PDF_RATE", "10/m")
+PUBLIC_API_RATE = os.environ.get("PUBLIC_API_RATE", "60/m")
+
 # The admin's export buttons (django-import-export) escape formulas as the
 # portal's own writer does (portal/spreadsheets.py).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
