@@ -120,3 +120,26 @@ def test_an_activity_of_100000_characters_is_refused_in_japanese(client, profile
     assert response.status_code == 200
     assert "文字以下" in response.content.decode()
     assert not Activity.objects.filter(heard__startswith="あああ").exists()
+
+
+def test_check_deploy_is_clean_with_the_readme_production_settings():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG",)}
+    env.update(
+        SECRET_KEY="a-long-random-production-key-" + "x" * 40,
+        ALLOWED_HOSTS="portal.city.example.jp",
+        CSRF_TRUSTED_ORIGINS="https://portal.city.example.jp",
+        SECURE="1",
+        STATIC_MANIFEST="1",
+        DEMO_MODE="0",
+        DJANGO_SETTINGS_MODULE="portal.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
