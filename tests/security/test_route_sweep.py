@@ -18,6 +18,7 @@ kwarg's name and the path segment before it (``activities/<pk>`` → activities)
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from datetime import date, timedelta
 
@@ -48,10 +49,11 @@ CITY = frozenset({"city"})
 KITA1 = frozenset({"kita1_coord", "city"})
 MINATO = frozenset({"minato_coord", "city"})
 
+# A <script> with neither src nor a JSON type: code the CSP would block.
+INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>\s*\S")
+
 # Patterns not swept, each with its reason. Keep this short.
 EXEMPT = {
-    "accounts/logout/": "POST only; logs the sweeping client out",
-    "admin/logout/": "logs the sweeping client out",
     "admin/r/<path:content_type_id>/<path:object_id>/": "the admin's redirect to a "
     "page's public URL (get_absolute_url), swept as that page",
 }
@@ -353,7 +355,7 @@ def test_no_route_gives_any_role_what_it_may_not_read(world):
         clients[role] = client
 
     routes = all_routes()
-    unswept, leaks, not_404, errors = [], [], [], []
+    unswept, leaks, not_404, errors, no_policy, inline = [], [], [], [], [], []
     swept = 0
     timings: list[tuple[float, str, str]] = []
     for route in routes:
@@ -372,6 +374,11 @@ def test_no_route_gives_any_role_what_it_may_not_read(world):
                 if response.status_code >= 500:
                     errors.append(f"{role} {variant}: {response.status_code}")
                     continue
+                if "Content-Security-Policy" not in response:
+                    no_policy.append(f"{role} {variant}")
+                kind = response.get("Content-Type", "")
+                if kind.startswith("text/html") and INLINE_SCRIPT.search(body_of(response)):
+                    inline.append(f"{role} {variant}")
                 text = decoded(response)
                 for token, allowed in canaries.allowed.items():
                     if role not in allowed and token in text:
@@ -393,6 +400,8 @@ def test_no_route_gives_any_role_what_it_may_not_read(world):
     assert errors == [], "server errors:\n" + "\n".join(errors)
     assert leaks == [], "canaries read by roles that may not:\n" + "\n".join(sorted(set(leaks)))
     assert not_404 == [], "forbidden objects not answering 404:\n" + "\n".join(not_404)
+    assert no_policy == [], "responses without a CSP:\n" + "\n".join(no_policy)
+    assert inline == [], "pages with an inline script (the CSP blocks it):\n" + "\n".join(inline)
 
 
 def _redirect_allowed(world, role: str, response) -> bool:
