@@ -33,6 +33,11 @@ def envlist(name: str, default: str) -> list[str]:
 
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Else the key `make install` wrote for this machine (random, git-ignored, mode
+# 600), so that `manage.py …` works after install without a published key.
+SECRET_KEY_FILE = Path(os.environ.get("SECRET_KEY_FILE") or BASE_DIR / ".secret_key")
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    SECRET_KEY = SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if not DEBUG:
         # Never a key published in the repository outside development: sessions,
@@ -41,6 +46,7 @@ if not SECRET_KEY:
 
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set SECRET_KEY (a long random value, README: Deploy), "
+            "run `make install` (it writes a random .secret_key for this machine), "
             "or DEBUG=1 on a developer's machine."
         )
     # A development key, only with DEBUG on.

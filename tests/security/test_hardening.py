@@ -21,6 +21,7 @@ LOGIN = "/accounts/login/"
 
 def _settings_in_a_fresh_process(**env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    clean["SECRET_KEY_FILE"] = "/nonexistent/secret_key"
     return subprocess.run(
         [
             sys.executable,
@@ -42,6 +43,13 @@ def test_a_missing_secret_key_is_refused_whenever_debug_is_off():
     assert "SECRET_KEY is not set" in refused.stderr
     assert _settings_in_a_fresh_process(DEBUG="1").returncode == 0
     assert _settings_in_a_fresh_process(SECRET_KEY="x" * 50).returncode == 0
+
+
+def test_the_key_make_install_wrote_for_this_machine_is_used(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("this-machines-own-random-key\n")
+    result = _settings_in_a_fresh_process(SECRET_KEY_FILE=str(key_file))
+    assert result.returncode == 0 and result.stdout.strip() == "this-mac"
 
 
 def test_the_client_behind_a_trusted_proxy_is_the_address_the_proxy_saw(settings):
