@@ -42,6 +42,7 @@ from collections.abc import Callable
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from bench.analysis_figures import AnalysisSection
 from bench.data import bench_data_ready, ensure_city, generate_resources, wipe_resources
 from bench.database import bench_database, bench_database_settings, ensure_database, vendor
 from bench.import_figures import ImportSection
@@ -62,6 +63,7 @@ SECTIONS: list = [
     ImportSection(),
     ThroughputSection(),
     JobsSection(),
+    AnalysisSection(),
 ]
 
 

@@ -68,6 +68,8 @@ class ActivityForm(forms.ModelForm):
             "source",
             "source_note",
             "heard",
+            "needs",
+            "no_matching_resource",
             "response",
             "follow_up_on",
             "is_case_example",
@@ -80,6 +82,7 @@ class ActivityForm(forms.ModelForm):
             "heard": forms.Textarea(attrs={"rows": 3}),
             "response": forms.Textarea(attrs={"rows": 3}),
             "resources": forms.SelectMultiple(attrs={"size": 6}),
+            "needs": forms.CheckboxSelectMultiple,
         }
         error_messages = {
             "date": {

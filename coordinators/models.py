@@ -168,6 +168,20 @@ class Activity(models.Model):
         help_text=_("例: タワーマンションの管理人、区内の居宅介護支援事業所"),
     )
     heard = models.TextField(_("聴き取った内容"), blank=True)
+    # Need tags (地域分析): what kind of help was asked for, by the categories
+    # resources carry, and whether no resource answered it.
+    needs = models.ManyToManyField(
+        "resources.Category",
+        verbose_name=_("聴き取ったニーズ"),
+        blank=True,
+        related_name="need_activities",
+        help_text=_("聴き取った内容が求めていた支援の種類"),
+    )
+    no_matching_resource = models.BooleanField(
+        _("該当する資源なし"),
+        default=False,
+        help_text=_("地域に応えられる資源が見つからなかったとき"),
+    )
     response = models.TextField(_("対応"), blank=True)
     follow_up_on = models.DateField(_("次の対応日"), null=True, blank=True)
     is_case_example = models.BooleanField(

@@ -160,6 +160,8 @@ def activity_log(
     response: str = "",
     follow_up_on: date | None = None,
     is_case_example: bool = False,
+    needs: Iterable = (),
+    no_matching_resource: bool = False,
     affiliation: Affiliation | None = None,
     external_ref: str = "",
     check_area: bool = True,
@@ -179,6 +181,7 @@ def activity_log(
         response=response,
         follow_up_on=follow_up_on,
         is_case_example=is_case_example,
+        no_matching_resource=no_matching_resource,
         coordinator=coordinator,
         affiliation=affiliation,
         created_by=created_by,
@@ -191,6 +194,7 @@ def activity_log(
     activity.save()
     _set_functions(activity, functions)
     activity.resources.set(list(resources))
+    activity.needs.set(list(needs))
     return activity
 
 
@@ -205,6 +209,7 @@ ACTIVITY_FIELDS = (
     "response",
     "follow_up_on",
     "is_case_example",
+    "no_matching_resource",
 )
 
 
@@ -215,6 +220,7 @@ def activity_update(
     updated_by: User,
     functions: Iterable[str],
     resources: Iterable[Resource] | None = None,
+    needs: Iterable | None = None,
     **fields,
 ) -> Activity:
     """Change an activity (by its author, the ward's tier-1 coordinator or city staff)."""
@@ -231,6 +237,8 @@ def activity_update(
     _set_functions(activity, functions)
     if resources is not None:
         activity.resources.set(list(resources))
+    if needs is not None:
+        activity.needs.set(list(needs))
     return activity
 
 
@@ -344,4 +352,30 @@ def resource_verify(*, resource: Resource, verified_by: User, on: date | None = 
         reason=_("情報を確認"),
         verified_on=day,
         verified_by=verified_by,
+    )
+
+
+def resource_status_checked(*, resource: Resource, status: str, checked_by: User) -> Resource:
+    """A check found the resource paused or ended: the status, confirmed today."""
+    return resource_update(
+        resource=resource,
+        by=checked_by,
+        reason=_("確認の結果「%(status)s」") % {"status": Resource.Status(status).label},
+        status=status,
+        verified_on=timezone.localdate(),
+        verified_by=checked_by,
+    )
+
+
+def resource_check_restore(
+    *, resource: Resource, by: User, verified_on, verified_by_id, status: str
+) -> Resource:
+    """「元に戻す」 of the due-check queue: the check's fields as they were."""
+    return resource_update(
+        resource=resource,
+        by=by,
+        reason=_("確認を元に戻す"),
+        verified_on=verified_on,
+        verified_by_id=verified_by_id,
+        status=status,
     )

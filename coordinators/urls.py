@@ -14,6 +14,7 @@ urlpatterns = [
     path("activities/<int:pk>/delete/", views.activity_delete, name="activity_delete"),
     path("resource-checks/", views.due_checks, name="due_checks"),
     path("resource-checks/<int:pk>/", views.resource_verified, name="resource_verified"),
+    path("resource-checks/undo/", views.resource_check_undo, name="resource_check_undo"),
     path("resource-launches/", views.launches, name="launches"),
     path("resource-launches/<int:pk>/", views.resource_launched, name="resource_launched"),
     # The sheet engine's shared import pages for the records' kinds (activities,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coordinators.forms import ActivityFilterForm, ActivityForm, LaunchForm
@@ -38,12 +40,15 @@ from coordinators.services import (
     became_active_on,
     check_interval_days,
     launch_origin_for,
+    resource_check_restore,
     resource_launch_record,
+    resource_status_checked,
     resource_verify,
 )
 from portal.decorators import add_validation_errors, records_page
 from portal.roles import is_city_staff
 from portal.wareki import fiscal_year_of, format_fiscal_year
+from resources.models import Resource
 from resources.policy import resource_for_user
 
 PAGE_SIZE = 30
@@ -100,6 +105,7 @@ def _activity_fields(data: dict) -> dict:
         "response": data.get("response") or "",
         "follow_up_on": data.get("follow_up_on"),
         "is_case_example": bool(data.get("is_case_example")),
+        "no_matching_resource": bool(data.get("no_matching_resource")),
     }
 
 
@@ -125,6 +131,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                 coordinator=coordinator,
                 functions=data["functions"],
                 resources=data["resources"],
+                needs=data.get("needs") or [],
                 **_activity_fields(data),
             )
         except ValidationError as error:
@@ -178,6 +185,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 updated_by=request.user,
                 functions=data["functions"],
                 resources=data["resources"],
+                needs=data.get("needs") or [],
                 **_activity_fields(data),
             )
         except ValidationError as error:
@@ -215,16 +223,63 @@ def due_checks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coordinators/due_checks.html",
-        {"page": page, "days": days, "is_city_staff": is_city_staff(request.user)},
+        {
+            "page": page,
+            "days": days,
+            "is_city_staff": is_city_staff(request.user),
+            "undo": request.session.get(UNDO_KEY),
+        },
     )
+
+
+# What each action of the queue writes, and what it says afterwards.
+CHECK_ACTIONS = {
+    "verify": (None, gettext_lazy("「%(name)s」を確認済みにしました。")),
+    "pause": (Resource.Status.PAUSED, gettext_lazy("「%(name)s」を休止中にしました。")),
+    "end": (Resource.Status.ENDED, gettext_lazy("「%(name)s」を終了にしました。")),
+}
+UNDO_KEY = "resource_check_undo"
 
 
 @records_page
 @require_POST
 def resource_verified(request: HttpRequest, pk: int) -> HttpResponse:
+    """確認した / 休止 / 終了 from the queue, each undoable once (「元に戻す」)."""
     resource = resource_for_user(request.user, pk, write=True)
-    resource_verify(resource=resource, verified_by=request.user)
-    messages.success(request, _("「%(name)s」を確認済みにしました。") % {"name": resource.name})
+    action = request.POST.get("action", "verify")
+    if action not in CHECK_ACTIONS:
+        raise Http404
+    status, said = CHECK_ACTIONS[action]
+    request.session[UNDO_KEY] = {
+        "pk": resource.pk,
+        "name": resource.name,
+        "verified_on": resource.verified_on.isoformat() if resource.verified_on else None,
+        "verified_by": resource.verified_by_id,
+        "status": resource.status,
+    }
+    if status is None:
+        resource_verify(resource=resource, verified_by=request.user)
+    else:
+        resource_status_checked(resource=resource, status=status, checked_by=request.user)
+    messages.success(request, str(said) % {"name": resource.name})
+    return redirect(reverse("coordinators:due_checks") + f"?page={request.POST.get('page', 1)}")
+
+
+@records_page
+@require_POST
+def resource_check_undo(request: HttpRequest) -> HttpResponse:
+    """「元に戻す」: the last action of the queue undone, as written before it."""
+    undo = request.session.pop(UNDO_KEY, None)
+    if undo:
+        resource = resource_for_user(request.user, undo["pk"], write=True)
+        resource_check_restore(
+            resource=resource,
+            by=request.user,
+            verified_on=date.fromisoformat(undo["verified_on"]) if undo["verified_on"] else None,
+            verified_by_id=undo["verified_by"],
+            status=undo["status"],
+        )
+        messages.success(request, _("「%(name)s」を元に戻しました。") % {"name": resource.name})
     return redirect(reverse("coordinators:due_checks") + f"?page={request.POST.get('page', 1)}")
 
 

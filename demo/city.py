@@ -78,6 +78,42 @@ DEMO_USERS = {
     "caremanager": ("ケアマネジャー（居宅介護支援）", GROUP_CARE_MANAGER, [], False, False),
 }
 
+# The city's own order of its wards (as 大阪市 lists them), not the order of
+# their codes: the home page and every ward list follow it (Area.sort_order).
+OSAKA_WARD_ORDER = [
+    "北区",
+    "都島区",
+    "福島区",
+    "此花区",
+    "中央区",
+    "西区",
+    "港区",
+    "大正区",
+    "天王寺区",
+    "浪速区",
+    "西淀川区",
+    "淀川区",
+    "東淀川区",
+    "東成区",
+    "生野区",
+    "旭区",
+    "城東区",
+    "鶴見区",
+    "阿倍野区",
+    "住之江区",
+    "住吉区",
+    "東住吉区",
+    "平野区",
+    "西成区",
+]
+
+
+def _ward_order(feature) -> tuple[int, str]:
+    name, code = feature["properties"]["N03_004"], feature["properties"]["N03_007"]
+    known = OSAKA_WARD_ORDER.index(name) if name in OSAKA_WARD_ORDER else len(OSAKA_WARD_ORDER)
+    return known, code
+
+
 # Nicknames with their readings, the way groups name themselves.
 NICKNAMES = [
     ("ひまわり", "ひまわり"),
@@ -252,6 +288,10 @@ class DemoBuilder:
 
         build_coordinators_demo(say=self.say)
         build_councils_demo(say=self.say)
+        # The real 2020 population of the 町丁, and the analysis' demo records.
+        from demo.analysis import build_analysis_demo
+
+        build_analysis_demo(say=self.say)
         return {
             "areas": Area.objects.count(),
             "address_points": AddressPoint.objects.count(),
@@ -268,9 +308,7 @@ class DemoBuilder:
             for row in csv.DictReader(fh):
                 population[row["KEY_CODE"][:5]] += int(row["JINKO"] or 0)
         wards: dict[str, Area] = {}
-        for order, feature in enumerate(
-            sorted(data["features"], key=lambda f: f["properties"]["N03_007"]), start=1
-        ):
+        for order, feature in enumerate(sorted(data["features"], key=_ward_order), start=1):
             code = feature["properties"]["N03_007"]
             geom = shape(feature["geometry"])
             point = geom.representative_point()

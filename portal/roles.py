@@ -122,6 +122,9 @@ ADMIN_PERMISSIONS = {
         "resources.category": ("view", "add", "change"),
         "resources.target": ("view", "add", "change"),
         "resources.feature": ("view", "add", "change"),
+        "resources.changerequest": ("view", "delete"),
+        "resources.grouplink": ("view",),
+        "resources.verificationrequest": ("view",),
         # Coordinators record activities and councils on the staff pages,
         # scoped by area; the admin (no area scoping) is for city staff.
         "coordinators.affiliation": ("view", "add", "change", "delete"),

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "councils",
     "coordinators",
     "reports",
+    "analysis",
     # Background jobs: Django's task framework (the django-tasks backport of
     # Django 6's django.tasks) with its database and RQ backends. After portal, so
     # that portal's db_worker (the package's worker plus the schedule) is the one run.
@@ -293,6 +294,27 @@ IMPORT_JOB_ROWS = envint("IMPORT_JOB_ROWS", 2000)
 IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 CREATION_TARGET_PER_AREA = envint("CREATION_TARGET_PER_AREA", 10)  # 地域資源の創出目標 / 区・年度
 RESOURCE_CHECK_INTERVAL_DAYS = envint("RESOURCE_CHECK_INTERVAL_DAYS", 365)
+
+# The verification cycle and suggestions (README "Corrections and the verification
+# cycle"): reminders, the 要確認 mark, group links, the senders' personal data.
+RECHECK_REMINDER_DAYS = envint("RECHECK_REMINDER_DAYS", 14)
+RECHECK_REMINDERS = envint("RECHECK_REMINDERS", 2)
+GROUP_LINK_DAYS = envint("GROUP_LINK_DAYS", 120)
+SUGGESTION_PERSONAL_DAYS = envint("SUGGESTION_PERSONAL_DAYS", 90)
+SUGGESTION_RATE_LIMIT = envint("SUGGESTION_RATE_LIMIT", 5)
+# E-mail: printed to the console unless an SMTP host is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 MEETING_FUTURE_LIMIT_DAYS = envint("MEETING_FUTURE_LIMIT_DAYS", 180)
 COUNCIL_ATTACHMENT_MAX_BYTES = envint("COUNCIL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Council attachments are staff-only: stored outside MEDIA_ROOT, served by a view.

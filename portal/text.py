@@ -128,3 +128,67 @@ def address_key(address: str) -> str:
     """The form an address is matched against the 町丁 table in."""
     text = unicodedata.normalize("NFKC", address or "")
     return normalize_address(_BLOCK_NUMBER.sub(r"\1丁目", text, count=1))
+
+
+# Search variants ---------------------------------------------------------------
+#
+# ``search_key`` is ``normalize`` with the spelling variants a resident does not
+# notice folded away, applied alike to the indexed text and to each query word:
+# 百歳体操 = 100歳体操, 買物 = 買い物, たいそう = たいそー = タイソー, ヴ = ぶ,
+# 霞ケ関 = 霞が関. It is a search form only (never shown, never a name key).
+
+_NUMERAL_CHARS = "〇一二三四五六七八九十百千"
+# Kanji numerals before a counter: 百歳, 三丁目, 十人. Left alone elsewhere (一緒, 千里).
+_NUMERAL_COUNTED = re.compile(
+    rf"([{_NUMERAL_CHARS}]+)(?=歳|才|丁目|番|号|回|人|名|年|か月|ヶ月|ヵ月|月|日|時|分|円|条|線)"
+)
+# Okurigana that a word is written with or without (買い物 = 買物, 申し込み = 申込).
+_OKURIGANA = re.compile(
+    r"(?<=[買申取引受売貸付添話立持預払見聞乗読書組込])[いりしちきみえけ](?=[\u4e00-\u9fff])"
+)
+_GA_BETWEEN_KANJI = re.compile(r"(?<=[\u4e00-\u9fff])[けゖがゕ](?=[\u4e00-\u9fff])")
+_O_ROW = "おこごそぞとどのほぼぽもよょろを"
+_U_ROW = "うくぐすずつづぬふぶぷむゆゅる"
+# A long vowel written ー, う or お after an o- or u-row kana is one sound: そう = そー = そお.
+_LONG_VOWEL = re.compile(rf"(?<=[{_O_ROW}])[うおー]|(?<=[{_U_ROW}])[うー]")
+_VU = {"ゔぁ": "ば", "ゔぃ": "び", "ゔぇ": "べ", "ゔぉ": "ぼ", "ゔ": "ぶ"}
+_VU_PATTERN = re.compile("|".join(sorted(_VU, key=len, reverse=True)))
+
+
+def _numeral_value(numeral: str) -> int | None:
+    """一 → 1, 十二 → 12, 百 → 100, 三百五 → 305, 二〇二 → 202; None if not a number."""
+    if not any(ch in "十百千" for ch in numeral):
+        return _kanji_to_int(numeral)
+    total, current = 0, 0
+    for ch in numeral:
+        if ch in _KANJI_DIGITS:
+            current = current * 10 + _KANJI_DIGITS[ch]
+        else:
+            unit = {"十": 10, "百": 100, "千": 1000}[ch]
+            total += (current or 1) * unit
+            current = 0
+    return total + current
+
+
+def fold_variants(text: str) -> str:
+    """The variant folding of an already normalised text (see above)."""
+    if not text:
+        return ""
+    text = _NUMERAL_COUNTED.sub(lambda m: str(_numeral_value(m.group(1))), text)
+    text = _OKURIGANA.sub("", text)
+    text = _GA_BETWEEN_KANJI.sub("が", text)
+    text = _VU_PATTERN.sub(lambda m: _VU[m.group(0)], text)
+    return _LONG_VOWEL.sub("ー", text)
+
+
+def search_key(text: str | None) -> str:
+    """The form the search compares text in: ``normalize`` and ``fold_variants``."""
+    return fold_variants(normalize(text))
+
+
+_KANA = re.compile(r"^[\u3041-\u309fー]+$")
+
+
+def is_kana(text: str) -> bool:
+    """Whether a normalised text is all hiragana (a reading)."""
+    return bool(_KANA.match(text))

@@ -18,10 +18,14 @@ urlpatterns = [
     path("staff/", include("coordinators.urls")),
     path("staff/councils/", include("councils.urls")),
     path("staff/reports/", include("reports.urls")),
+    path("staff/analysis/", include("analysis.urls")),
     path("resources/", include("resources.urls")),
+    path("mylist/", include("resources.mylist_urls")),
     # Printing (PDF lists, sheets, area maps) and data in/out (imports, exports,
     # HSDS API) keep their own URL modules; their paths are absolute.
+    path("", include("analysis.pack_urls")),
     path("", include("resources.print_urls")),
     path("", include("resources.io_urls")),
+    path("", include("resources.change_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -14,7 +15,7 @@ from django_ratelimit.core import get_usage
 from portal.context_processors import TEXT_SIZE_COOKIE
 from portal.forms import LoginForm
 from portal.jobs.policy import jobs_of
-from portal.roles import areas_served_by, can_see_staff_only, is_city_staff
+from portal.roles import areas_served_by, can_see_staff_only, is_city_staff, is_in_charge
 
 
 @login_required
@@ -29,6 +30,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         {
             "editable_areas": areas_served_by(request.user).select_related("parent"),
             "is_city_staff": is_city_staff(request.user),
+            "is_in_charge": is_in_charge(request.user),
             "made_jobs": jobs_of(request.user),
         },
     )
@@ -121,3 +123,10 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form):
         _login_limited(self.request, count=True)
         return super().form_invalid(form)
+
+    def get_default_redirect_url(self) -> str:
+        # Coordinators and city staff land on their entry page; care managers,
+        # who mostly search, where settings say (the home page).
+        if is_in_charge(self.request.user):
+            return reverse("staff_home")
+        return super().get_default_redirect_url()

@@ -298,6 +298,18 @@ def _primary_categories() -> tuple[list[Category], dict[int, int]]:
     return categories, {c.pk: index for index, c in enumerate(categories)}
 
 
+def created_in(resources, fiscal_year: int):
+    """The resources of ``resources`` that count in the 年度's 創出数: launched
+    (新規立ち上げ) or extended (既存資源の拡充) with a start date in the 年度.
+    The one rule, read by this report and by 地域分析."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    return resources.filter(
+        origin__in=[Resource.Origin.NEW, Resource.Origin.EXPANDED],
+        origin_date__gte=start,
+        origin_date__lte=end,
+    )
+
+
 def creation(*, fiscal_year: int, area: Area | None = None, reader: ReportReader) -> Report:
     """Resources launched (新規立ち上げ) or extended (既存資源の拡充) in the 年度.
 
@@ -305,16 +317,12 @@ def creation(*, fiscal_year: int, area: Area | None = None, reader: ReportReader
     (a 体操 that is also 交流 counts under 運動), so that 小計 is the number of
     resources; one without a category counts under その他.
     """
-    start, end = fiscal_year_bounds(fiscal_year)
+    _start, end = fiscal_year_bounds(fiscal_year)
     categories, position = _primary_categories()
     fallback = next((i for i, c in enumerate(categories) if c.code == "other"), len(categories) - 1)
     wards = _wards(area)
     by_tier2 = area is not None and area.tier == Area.Tier.DISTRICT
-    resources = reader.resources().filter(
-        origin__in=[Resource.Origin.NEW, Resource.Origin.EXPANDED],
-        origin_date__gte=start,
-        origin_date__lte=end,
-    )
+    resources = created_in(reader.resources(), fiscal_year)
     resources = resources.filter(area=area) if by_tier2 else resources.filter(area_tier1__in=wards)
     rows_data = list(resources.values_list("pk", "area_tier1", "origin"))
     first_category: dict[int, int] = {}

@@ -12,7 +12,15 @@ from portal.roles import Reader, areas_served_by, is_city_staff
 from portal.weekdays import CHOICES as WEEKDAY_CHOICES
 from portal.widgets import LocationPickerWidget
 from resources.importing import ResourceImportExportAdminMixin
-from resources.models import Category, Feature, Resource, ScheduleRule, Target
+from resources.models import (
+    Category,
+    Feature,
+    ImportProfile,
+    Resource,
+    ScheduleException,
+    ScheduleRule,
+    Target,
+)
 from resources.policy import FIELD_TIERS, hidden_fields, resources_editable_by
 from resources.services import (
     resource_create,
@@ -20,6 +28,8 @@ from resources.services import (
     resource_prepare,
     resource_update,
     resources_delete,
+    schedule_exception_delete,
+    schedule_exception_save,
 )
 
 # The admin's sections of tiered fields, from the policy's one list.
@@ -94,6 +104,15 @@ class ScheduleRuleInline(admin.StackedInline):
     extra = 0
 
 
+class ScheduleExceptionInline(admin.TabularInline):
+    """Days off (「12月29日〜1月3日はお休み」) and notices with an end date; the
+    coordinators' own editor comes later. Saved in ResourceAdmin.save_related."""
+
+    model = ScheduleException
+    extra = 0
+    fields = ("kind", "starts_on", "ends_on", "text")
+
+
 class ResourceAdminForm(forms.ModelForm):
     class Meta:
         model = Resource
@@ -139,7 +158,7 @@ class ResourceAdminForm(forms.ModelForm):
 @admin.register(Resource)
 class ResourceAdmin(ResourceImportExportAdminMixin, SimpleHistoryAdmin):
     form = ResourceAdminForm
-    inlines = [ScheduleRuleInline]
+    inlines = [ScheduleRuleInline, ScheduleExceptionInline]
     list_display = ("name", "code", "resource_type", "area", "status", "visibility", "verified_on")
     list_filter = (
         ("area_tier1", admin.RelatedOnlyFieldListFilter),
@@ -187,6 +206,7 @@ class ResourceAdmin(ResourceImportExportAdminMixin, SimpleHistoryAdmin):
                     "features",
                     "capacity",
                     "how_to_join",
+                    "holiday_rule",
                 )
             },
         ),
@@ -270,6 +290,9 @@ class ResourceAdmin(ResourceImportExportAdminMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         _write(request, form, formsets=formsets, revert=False)
+        for formset in formsets:
+            if formset.model is ScheduleException:
+                _exceptions_write(formset)
         for warning in form.instance.location_warnings():
             messages.warning(request, warning)
 
@@ -319,3 +342,26 @@ def _schedule_rules(formsets) -> list[ScheduleRule] | None:
         kept = [f.instance for f in formset.initial_forms if f.instance.pk not in deleted]
         return kept + list(formset.new_objects)
     return None
+
+
+def _exceptions_write(formset) -> None:
+    """The inline's days off and notices, through the services (the data version
+    moves, so that kept pages show them)."""
+    for obj in formset.save(commit=False):
+        obj.resource = formset.instance
+        schedule_exception_save(exception=obj)
+    for obj in formset.deleted_objects:
+        schedule_exception_delete(exception=obj)
+
+
+@admin.register(ImportProfile)
+class ImportProfileAdmin(admin.ModelAdmin):
+    """Saved import mappings (made on the import page; the JSON is the mapping file)."""
+
+    list_display = ("name", "city_code", "created_by", "updated_at")
+    search_fields = ("name",)
+    readonly_fields = ("created_by", "updated_at")
+
+
+# Read-only views of the change requests and the verification cycle.
+from resources import changes_admin  # noqa: E402, F401

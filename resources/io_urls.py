@@ -25,4 +25,16 @@ urlpatterns = [
     path("staff/city/", city_setup_page, name="city_setup"),
     path("opendata/resources.csv", io_views.opendata, name="opendata"),
     path("opendata/resources-columns.csv", io_views.opendata_columns, name="opendata_columns"),
+    path(
+        "opendata/kayoinoba.csv",
+        io_views.opendata_layout,
+        {"layout": "kayoinoba"},
+        name="opendata_kayoinoba",
+    ),
+    path(
+        "opendata/jichitai.csv",
+        io_views.opendata_layout,
+        {"layout": "jichitai"},
+        name="opendata_jichitai",
+    ),
 ]

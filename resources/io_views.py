@@ -90,3 +90,20 @@ def opendata_columns(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'inline; filename="resources-columns.csv"'
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@require_safe
+@in_source_language
+def opendata_layout(request: HttpRequest, layout: str) -> HttpResponse:
+    """Public resources in the MHLW 通いの場 or the 自治体標準 layout."""
+    from resources import opendata_layouts
+
+    writers = {
+        "kayoinoba": opendata_layouts.kayoinoba_csv,
+        "jichitai": opendata_layouts.jichitai_csv,
+    }
+    response = HttpResponse(writers[layout](), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{layout}.csv"'
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

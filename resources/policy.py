@@ -14,7 +14,7 @@ missing one.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from portal.roles import (
@@ -25,7 +25,7 @@ from portal.roles import (
     is_coordinator,
     reader_tier,
 )
-from resources.models import Resource
+from resources.models import ChangeRequest, Resource
 
 # Fields above the public tier, and the tier that reads them; every other field
 # of a visible resource is public.
@@ -71,3 +71,27 @@ def hidden_fields(reader) -> frozenset[str]:
     """The fields of a resource that ``reader`` (a user or a ``Reader``) may not read."""
     tier = reader if isinstance(reader, Reader) else reader_tier(reader)
     return frozenset(name for name, needs in FIELD_TIERS.items() if needs > tier)
+
+
+# Change requests (resources.changes): one policy beside the resource's, since a
+# request is read and decided by whoever may edit the resource it is about.
+
+
+def change_requests_for(user) -> QuerySet[ChangeRequest]:
+    """The requests a user may read and decide: of resources they may edit, and
+    new places suggested in their areas (city staff: all, also those without an area)."""
+    if is_city_staff(user):
+        return ChangeRequest.objects.all()
+    if not is_coordinator(user):
+        return ChangeRequest.objects.none()
+    areas = areas_served_by(user)
+    return ChangeRequest.objects.filter(
+        Q(resource__area__in=areas) | Q(resource__isnull=True, area__in=areas)
+    )
+
+
+def change_request_for_user(user, pk) -> ChangeRequest:
+    try:
+        return change_requests_for(user).select_related("resource", "area").get(pk=pk)
+    except (ChangeRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404("知らせが見つかりません。") from None

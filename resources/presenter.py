@@ -128,6 +128,13 @@ def _ward_name(view: ResourceView) -> str:
     return ward.name if ward else ""
 
 
+def verified_month(day) -> str:
+    """「2026年10月に確認」: what the public pages and prints say of a record's check."""
+    if not day:
+        return ""
+    return _("%(year)s年%(month)s月に確認") % {"year": day.year, "month": day.month}
+
+
 def _model_fields() -> list[Field]:
     fields = [Field("pk", ("id",), _attribute("pk"))]
     for model_field in Resource._meta.concrete_fields:
@@ -169,6 +176,7 @@ _HELPERS = (
         lambda v: " / ".join(rule.describe() for rule in v["schedules"]),
     ),
     Field("fee_text", ("fee_free", "fee_amount", "fee_note"), _fee_text),
+    Field("verified_month", ("verified_on",), lambda v: verified_month(v["verified_on"])),
     Field(
         "place_text",
         ("venue", "address"),

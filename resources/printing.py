@@ -40,6 +40,7 @@ from portal.cache import cache_public_page
 from portal.models import Area
 from portal.municipality import city
 from portal.pdf import html_to_pdf, pdf_response, safe_filename
+from portal.qr import qr_svg
 from portal.ratelimits import limit_anonymous
 from portal.roles import Reader, can_see_staff_only, is_city_staff, reader_tier
 from portal.wareki import format_both
@@ -288,12 +289,22 @@ def list_document(
         in_request=in_request,
     )
     context["kind"] = _("地域資源一覧")
+    context["qr"] = qr_svg(_search_path(params), size_mm=18)
     return PrintDocument(
         "resources/print_list.html",
         context,
         safe_filename(f"地域資源一覧_{title}"),
         f"resource-list-{timezone.localdate():%Y%m%d}.pdf",
     )
+
+
+def _search_path(params: QueryDict) -> str:
+    """The live search page of a printed list, for its QR code."""
+    query = QueryDict(mutable=True)
+    for key in sorted(SEARCH_PARAMS & set(params)):
+        query.setlist(key, params.getlist(key))
+    encoded = query.urlencode()
+    return reverse("resources:search") + (f"?{encoded}" if encoded else "")
 
 
 def _outlines(area: Area) -> list[Outline]:
@@ -414,6 +425,7 @@ def area_map_document(
         paper_label=paper["label"],
         map_svg=area_map.svg() if not context["too_many"] else "",
         list_title=_("%(area)s 地域資源一覧") % {"area": area.label},
+        qr=qr_svg(reverse("area_detail", args=[area.code]), size_mm=18),
     )
     return PrintDocument(
         "resources/print_area_map.html",
@@ -455,10 +467,12 @@ def sheet_document(*, user, pk: int, params: QueryDict) -> PrintDocument:
         kind=_("地域資源のご案内"),
         resource=resource,
         description=Truncator(resource["description"]).chars(SHEET_DESCRIPTION_CHARS),
-        verified_on=format_both(verified_on) if verified_on else "",
+        verified_on=resource["verified_month"] if verified_on else "",
         map_svg=map_svg,
         staff_mark=options.staff_fields or resource["is_staff_only"],
         large=True,
+        qr=qr_svg(resource["detail_url"], size_mm=26),
+        **_sheet_dates(resource),
     )
     return PrintDocument(
         "resources/print_sheet.html",
@@ -466,6 +480,18 @@ def sheet_document(*, user, pk: int, params: QueryDict) -> PrintDocument:
         safe_filename(f"{resource['name']}_ご案内"),
         f"resource-{resource['pk']}.pdf",
     )
+
+
+def _sheet_dates(resource: ResourceView) -> dict:
+    """The next dates and the notices in force, for the sheet."""
+    from resources.occurrences import next_dates, notices, schedule_of_view
+
+    today = timezone.localdate()
+    schedule = schedule_of_view(resource)
+    return {
+        "next_dates": next_dates(schedule, today),
+        "schedule_notices": notices(schedule, today, today.replace(year=today.year + 1)),
+    }
 
 
 # Views ------------------------------------------------------------------------

@@ -8,6 +8,11 @@ Keyword search matches the normalised search text (portal.text.normalize):
   is cast, not parsed, so the text search parser never splits Japanese.
   One-character queries fall back to LIKE.
 - SQLite: LIKE on the normalised text.
+
+A query is words (resources/words.py): each is understood once, as a place, an
+area, a weekday, a time of day, 「無料」, a label or a keyword; keywords and
+labels are AND-ed. A word that empties the result is dropped, and the page says
+so (``SearchFilters.dropped``), with 「もしかして」 (resources/suggest.py).
 """
 
 from __future__ import annotations
@@ -39,9 +44,10 @@ from portal import weekdays
 from portal.cache import versioned_value
 from portal.geo import EARTH_RADIUS_KM, locator
 from portal.models import AddressPoint, Area
-from portal.text import normalize, normalize_address
+from portal.text import normalize_address
 from resources.models import Category, Feature, Resource, Target, TimeOfDay
 from resources.policy import resources_visible_to
+from resources.words import KIND_LABELS, Kind, Word, classify
 
 MAX_QUERY_LENGTH = 100
 DEFAULT_RADIUS_KM = 1.0
@@ -129,6 +135,7 @@ class Chip:
 
     label: str
     remove_query: str
+    short: str = ""  # in titles: the word as typed, without how it was understood
 
 
 # The query parameters a search reads (the page, the map data, print and export).
@@ -155,14 +162,31 @@ class SearchFilters:
     point: Point | None = None
     radius_km: float | None = None
     sort: Sort = Sort.KANA
+    place_from_area: bool = False
     errors: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     params: QueryDict = field(default_factory=QueryDict)
+    words: list[Word] = field(default_factory=list)
+    # Filled by resource_search: the words that emptied the result, and for each
+    # unknown word a known one close to it.
+    dropped: list[Word] = field(default_factory=list)
+    suggestions: list[tuple[Word, str]] = field(default_factory=list)
+    resolved: bool = False
+    # The search page and its map drop words that find nothing; prints, exports,
+    # the API and calendars take the query as it is (a print link carries the
+    # page's kept words, ``effective_query``).
+    drop_words: bool = False
+
+    def __post_init__(self) -> None:
+        # Made with a query in code (the API, calendars): its words as from a URL.
+        if self.q and not self.words:
+            self.words = classify(self.q, text_exists=_public_text_exists)
+            self._apply_words()
 
     @classmethod
-    def from_query(cls, params: QueryDict) -> SearchFilters:
+    def from_query(cls, params: QueryDict, *, drop_words: bool = False) -> SearchFilters:
         """Filters from a URL's query. Bad values become Japanese messages, never errors."""
-        f = cls(params=params)
+        f = cls(params=params, drop_words=drop_words)
         f._parse_keyword(params.get("q") or "")
         f._parse_area(params.get("area") or "")
         lists = reference_lists()
@@ -183,6 +207,7 @@ class SearchFilters:
                 f._choices(statuses, dict(Resource.Status.choices), _("状態")) or f.statuses
             )
         f._parse_point(params)
+        f._apply_words()
         f._parse_sort(params.get("sort") or "")
         return f
 
@@ -196,6 +221,50 @@ class SearchFilters:
             )
             raw = raw[:MAX_QUERY_LENGTH]
         self.q = raw
+        if raw:
+            self.words = classify(raw, text_exists=_public_text_exists)
+
+    def _apply_words(self) -> None:
+        """What the words say beyond keywords: the area, the place, days, times, free."""
+        for word in self.words:
+            if word.kind is Kind.FREE:
+                self.free = True
+            elif word.kind is Kind.TIME and word.code not in self.times:
+                self.times.append(word.code)
+            elif word.kind is Kind.WEEKDAY and word.code not in self.weekdays:
+                self.weekdays.append(word.code)
+            elif word.kind is Kind.AREA:
+                area = Area.objects.select_related("parent").filter(pk=word.area_pk).first()
+                if area is not None:
+                    self.area, word.understood = area, area.label
+            elif word.kind is Kind.PLACE and self.point is None:
+                place = word.place
+                self.point = Point(place.lat, place.lng, place.name)
+                # A typed place orders by distance; it narrows only with a radius.
+                self.radius_km = self._typed_radius()
+        if (
+            self.point is None
+            and self.area is not None
+            and any(w.kind is Kind.AREA for w in self.words)
+        ):
+            centre = self.area.centroid_lat, self.area.centroid_lng
+            if None not in centre:
+                self.point = Point(centre[0], centre[1], self.area.label)
+                self.place_from_area = True
+
+    def _typed_radius(self) -> float | None:
+        try:
+            radius = float(self.params.get("radius_km") or "")
+        except ValueError:
+            return None
+        return radius if MIN_RADIUS_KM <= radius <= MAX_RADIUS_KM else None
+
+    @property
+    def keywords(self) -> list[Word]:
+        """The words matched on the text (keywords and labels), not dropped."""
+        return [
+            w for w in self.words if w.kind in (Kind.KEYWORD, Kind.LABEL) and w not in self.dropped
+        ]
 
     def _parse_area(self, code: str) -> None:
         code = _clean_param(code, 40)
@@ -254,16 +323,23 @@ class SearchFilters:
                 self.errors.append(_("緯度は -90〜90、経度は -180〜180 で指定してください。"))
                 return
             self.point = Point(lat, lng, near or _("指定した地点"))
+        elif near and (area := _typed_area(near)) is not None:
+            # An area typed as a place is the area (not a circle around its centre).
+            self.area = self.area or area
+            if area.centroid_lat is not None and area.centroid_lng is not None:
+                self.point = Point(area.centroid_lat, area.centroid_lng, area.label)
+                self.place_from_area = True
+            return
         elif near:
             self.point = resolve_place(near)
             if self.point is None:
-                self.errors.append(
+                self.notices.append(
                     _(
-                        "「%(place)s」の場所が見つかりません。町名（例: 梅田1丁目）で入力してください。"
+                        "「%(place)s」の場所が見つからないため、場所を除いて探しました。"
+                        "町名（例: 梅田1丁目）で入力してください。"
                     )
                     % {"place": near}
                 )
-                return
         radius_raw = (params.get("radius_km") or "").strip()
         if radius_raw:
             try:
@@ -292,7 +368,7 @@ class SearchFilters:
         if sort is Sort.DISTANCE and self.point is None:
             sort = None
         if sort is None:
-            sort = Sort.DISTANCE if self.point else Sort.RELEVANCE if self.q else Sort.KANA
+            sort = Sort.DISTANCE if self.point else Sort.RELEVANCE if self.keywords else Sort.KANA
         self.sort = sort
 
     # Describing ---------------------------------------------------------
@@ -342,9 +418,24 @@ class SearchFilters:
                 query.setlist(key, [v for v in query.getlist(key) if v != value])
             return query.urlencode()
 
-        if self.q:
-            chips.append(Chip(f"「{self.q}」", without("q")))
-        if self.area:
+        for word in self.words:
+            if word in self.dropped:
+                continue
+            rest = " ".join(w.text for w in self.words if w is not word)
+            query = self.params.copy()
+            query.pop("page", None)
+            query["q"] = rest
+            if not rest:
+                query.pop("q")
+            label = f"「{word.text}」"
+            if word.understood and word.kind is not Kind.KEYWORD:
+                label = _("%(word)s（%(kind)s: %(meaning)s）") % {
+                    "word": label,
+                    "kind": KIND_LABELS[word.kind],
+                    "meaning": word.understood,
+                }
+            chips.append(Chip(label, query.urlencode(), short=f"「{word.text}」"))
+        if self.area and not any(w.kind is Kind.AREA for w in self.words):
             chips.append(Chip(self.area.label, without("area")))
         for values, key in (
             (self.categories, "category"),
@@ -366,14 +457,16 @@ class SearchFilters:
                     Chip(_("%(day)s曜") % {"day": weekdays.LABELS[code]}, without("weekday", raw))
                 )
         for code in self.times:
+            if code not in self.params.getlist("time"):
+                continue  # a typed word's, with the word's chip
             chips.append(Chip(str(TIME_CODES[code].label), without("time", code)))
-        if self.free:
+        if self.free and self.params.get("free") in ("1", "on", "true"):
             chips.append(Chip(_("無料"), without("free")))
         if self.statuses != [Resource.Status.ACTIVE]:
             labels = dict(Resource.Status.choices)
             shown = "・".join(str(labels[s]) for s in self.statuses) or _("すべての状態")
             chips.append(Chip(shown, without("status")))
-        if self.point:
+        if self.point and not any(w.kind in (Kind.PLACE, Kind.AREA) for w in self.words):
             chips.append(
                 Chip(
                     _("%(place)sから%(km)skm以内")
@@ -383,10 +476,44 @@ class SearchFilters:
             )
         return chips
 
+    def effective_query(self) -> QueryDict:
+        """The query without the dropped words: what the page really searched."""
+        query = self.params.copy()
+        for key in ("page", "partial"):
+            query.pop(key, None)
+        if self.dropped:
+            kept = " ".join(w.text for w in self.words if w not in self.dropped)
+            if kept:
+                query["q"] = kept
+            else:
+                query.pop("q", None)
+        return query
+
+    @property
+    def suggestion_links(self) -> list[tuple[str, str]]:
+        """「もしかして」: each suggested word with the query that searches with it."""
+        links = []
+        for word, suggested in self.suggestions:
+            query = self.params.copy()
+            query.pop("page", None)
+            query["q"] = " ".join(suggested if w is word else w.text for w in self.words)
+            links.append((suggested, query.urlencode()))
+        return links
+
     def title(self) -> str:
         """The search in words, for headings and printed titles: 北区・運動・火曜."""
-        parts = [c.label for c in self.chips()]
+        parts = [c.short or c.label for c in self.chips()]
         return "・".join(parts) if parts else _("すべての地域資源")
+
+
+def _typed_area(text: str) -> Area | None:
+    from resources.words import Kind as WordKind
+    from resources.words import _classify_one
+
+    word = _classify_one(text, lambda key: True)
+    if word.kind is not WordKind.AREA:
+        return None
+    return Area.objects.select_related("parent").filter(pk=word.area_pk).first()
 
 
 def resolve_place(text: str) -> Point | None:
@@ -427,8 +554,74 @@ def keyword_condition(needle: str) -> Q | None:
     return None
 
 
+def _public_text_exists(key: str) -> bool:
+    """Whether a public resource's text holds ``key`` (for understanding words)."""
+    public = Resource.objects.filter(visibility=Resource.Visibility.PUBLIC)
+    return public.filter(_text_condition(key)).exists()
+
+
+def _text_condition(needle: str) -> Q:
+    condition = keyword_condition(needle)
+    return condition if condition is not None else Q(search_text__contains=needle)
+
+
+_LABEL_LINKS = {
+    "category": (Resource.categories.through, "category__code"),
+    "target": (Resource.targets.through, "target__code"),
+    "feature": (Resource.features.through, "feature__code"),
+}
+
+
+def word_condition(word: Word) -> Q:
+    """What a keyword or label word asks of a resource: its text holds the word
+    (kana also matches the readings, indexed with the text: a kanji word matches
+    only kanji, so 囲碁 never finds 介護 by its reading かいご), or, for a label,
+    the resource has that label."""
+    condition = Q()
+    for needle in word.needles:
+        condition |= _text_condition(needle)
+    by_kind: dict[str, list[str]] = {}
+    for label in word.labels:
+        by_kind.setdefault(label.kind, []).append(label.value)
+    for kind, codes in by_kind.items():
+        if kind == "type":
+            condition |= Q(resource_type__in=codes)
+            continue
+        through, lookup = _LABEL_LINKS[kind]
+        condition |= Q(
+            Exists(through.objects.filter(resource_id=OuterRef("pk"), **{f"{lookup}__in": codes}))
+        )
+    return condition
+
+
+def _drop_words(base: QuerySet[Resource], filters: SearchFilters) -> None:
+    """Drop the words that leave nothing: first those that match nothing with the
+    other filters, then from the last typed, until something is found."""
+    words = filters.keywords
+    conditions = {id(w): word_condition(w) for w in words}
+
+    def matches(kept: list[Word]) -> bool:
+        rows = base
+        for w in kept:
+            rows = rows.filter(conditions[id(w)])
+        return rows.exists()
+
+    if not words or matches(words):
+        return
+    kept = [w for w in words if matches([w])]
+    for w in words:
+        if w not in kept:
+            w.extra["unknown"] = True
+    while kept and not matches(kept):
+        kept.pop()
+    filters.dropped = [w for w in words if w not in kept]
+
+
 def resource_search(*, fetched_by, filters: SearchFilters) -> QuerySet[Resource]:
-    """Resources matching ``filters`` that ``fetched_by`` may see, in the chosen order."""
+    """Resources matching ``filters`` that ``fetched_by`` may see, in the chosen order.
+
+    Where the keywords together find nothing, the words that emptied the result
+    are dropped (``filters.dropped``, once per ``filters``)."""
     if filters.errors:
         return Resource.objects.none()
     resources = resources_visible_to(fetched_by)
@@ -476,17 +669,8 @@ def resource_search(*, fetched_by, filters: SearchFilters) -> QuerySet[Resource]
             time_hits__gt=0
         )
 
-    needle = normalize(filters.q)
-    if needle:
-        condition = keyword_condition(needle)
-        resources = (
-            resources.filter(condition)
-            if condition is not None
-            else resources.filter(search_text__contains=needle)
-        )
-
-    if filters.point is not None:
-        p, radius = filters.point, filters.radius_km or DEFAULT_RADIUS_KM
+    if filters.point is not None and filters.radius_km is not None:
+        p, radius = filters.point, filters.radius_km
         dlat = radius / 111.2
         dlng = radius / (111.2 * max(math.cos(math.radians(p.lat)), 0.01))
         resources = (
@@ -499,9 +683,26 @@ def resource_search(*, fetched_by, filters: SearchFilters) -> QuerySet[Resource]
             .annotate(distance_km=distance_expression(p.lat, p.lng))
             .filter(distance_km__lte=radius)
         )
+    elif filters.point is not None:
+        # A typed place: nearest first, nothing left out (the unplaced last).
+        p = filters.point
+        resources = resources.annotate(distance_km=distance_expression(p.lat, p.lng))
+
+    if filters.drop_words and not filters.resolved:
+        filters.resolved = True
+        _drop_words(resources, filters)
+        if filters.dropped:
+            from resources.suggest import suggestions_for
+
+            filters.suggestions = suggestions_for(
+                [w for w in filters.dropped if w.extra.get("unknown")]
+            )
+    for word in filters.keywords:
+        resources = resources.filter(word_condition(word))
+    needle = next((w.key for w in filters.keywords), "")
 
     if filters.sort is Sort.DISTANCE and filters.point is not None:
-        order = ["distance_km", "pk"]
+        order = [F("distance_km").asc(nulls_last=True), "pk"]
     elif filters.sort is Sort.RELEVANCE and needle:
         resources = resources.annotate(
             relevance=Case(
@@ -511,7 +712,7 @@ def resource_search(*, fetched_by, filters: SearchFilters) -> QuerySet[Resource]
                 output_field=IntegerField(),
             )
         )
-        order = ["-relevance", "kana", "name", "pk"]
+        order = ["needs_recheck", "-relevance", "kana", "name", "pk"]
     elif filters.sort is Sort.UPDATED:
         order = ["-updated_at", "pk"]
     else:
@@ -520,7 +721,8 @@ def resource_search(*, fetched_by, filters: SearchFilters) -> QuerySet[Resource]
     return resources.defer("search_text", "search_bigrams").order_by(*order)
 
 
-KANA_ORDER = ["kana", "name", "pk"]
+# 要確認 records (unanswered after the last reminder) rank below confirmed ones.
+KANA_ORDER = ["needs_recheck", "kana", "name", "pk"]
 COUNT_CAP = 1000
 
 

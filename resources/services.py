@@ -38,8 +38,15 @@ from portal import weekdays
 from portal.cache import data_changed
 from portal.geo import Locator, locator
 from portal.models import Area
-from portal.text import normalize
-from resources.models import Category, Feature, Resource, ScheduleRule, Target, schedule_summary
+from resources.models import (
+    Category,
+    Feature,
+    Resource,
+    ScheduleException,
+    ScheduleRule,
+    Target,
+    schedule_summary,
+)
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -103,7 +110,7 @@ def resource_prepare(resource: Resource, *, index: Locator | None = None) -> Non
 
     index = index or locator()
     resource.search_text = resource.build_search_text()
-    resource.name_text = normalize(f"{resource.name} {resource.kana}")
+    resource.name_text = resource.build_name_text()
     resource.search_bigrams = bigram_vector(resource.search_text)
     has_point = resource.lat is not None and resource.lng is not None
     if has_point and resource.location_source != Resource.LocationSource.ADDRESS_POINT:
@@ -426,6 +433,9 @@ def _update_locked(
     before = {f.attname: getattr(locked, f.attname) for f in _FIELDS}
     for name, value in (changes or {}).items():
         setattr(locked, name, value)
+    if locked.verified_on and locked.verified_on != before["verified_on"]:
+        # Confirmed again: no longer 要確認 (the verification cycle's flag).
+        locked.needs_recheck = False
     named = {_NAME_OF[name] for name in changes or {}}
     changed = {f.name for f in _FIELDS if getattr(locked, f.attname) != before[f.attname]}
     _clean(locked, exclude=[f.name for f in _FIELDS if f.name not in (named & changed)])
@@ -458,7 +468,8 @@ def _update_locked(
     tracked = [name for name in update_fields if name not in _HISTORY_EXCLUDED]
     if not (update_fields or links_changed or rules_changed):
         return
-    if tracked or category_rows is not None:
+    # A change of the schedule alone is one too: the entry names who and why.
+    if tracked or category_rows is not None or rules_changed:
         _history_write(locked, kind="~", by=by, reason=reason, categories=category_rows)
     data_changed()
 
@@ -575,3 +586,22 @@ def _copy_into(target: Resource, source: Resource) -> None:
     if prefetched:
         for name in ("categories", "targets", "features", "schedules"):
             prefetched.pop(name, None)
+
+
+# Days off and notices -------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_exception_save(*, exception: ScheduleException) -> ScheduleException:
+    """Add or change a day off or notice of a resource; refused in Japanese when it
+    ends before it starts (ValidationError)."""
+    exception.full_clean()
+    exception.save()
+    data_changed()
+    return exception
+
+
+@transaction.atomic
+def schedule_exception_delete(*, exception: ScheduleException) -> None:
+    exception.delete()
+    data_changed()

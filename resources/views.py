@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,11 +15,14 @@ from portal import weekdays
 from portal.cache import cache_public_page
 from portal.models import Area
 from portal.municipality import city
+from portal.qr import absolute_url
 from portal.roles import Reader
-from resources.models import Resource
-from resources.policy import resource_for_user, resources_visible_to
+from resources.demand import record_unmet
+from resources.models import Resource, ScheduleRule
+from resources.policy import resource_for_user, resources_editable_by, resources_visible_to
 from resources.presenter import ResourceView, resource_fields, row_fields, tier_of
 from resources.search import (
+    COUNT_CAP,
     KANA_ORDER,
     SEARCH_PARAMS,
     SORT_LABELS,
@@ -158,7 +163,7 @@ def _detail_url() -> str:
     return reverse("resources:detail", args=[0]).removesuffix("0/") + "{}/"
 
 
-def _result_rows(resources, reader) -> list[ResourceView]:
+def _result_rows(resources, reader, *, back: str = "") -> list[ResourceView]:
     """What each result shows, as the reader's views of the resources; what the
     rows share (categories, area labels, the detail URL) is worked out once for
     the page, so that the list template only prints (twenty rows of lookups in
@@ -166,6 +171,9 @@ def _result_rows(resources, reader) -> list[ResourceView]:
     categories = _categories_by_resource([r.pk for r in resources])
     area_labels = {a["pk"]: a["label"] for a in reference_lists()["areas"]}
     detail_url = _detail_url()
+    if back:
+        # The detail page's 「検索結果に戻る」 returns to this search.
+        detail_url += "?" + urlencode({"back": back})
     tier = tier_of(reader)
     return [
         resource_fields(
@@ -195,6 +203,8 @@ RESULT_COLUMNS = (
     "visibility",
     "updated_at",
     "area",  # its label comes from the cached reference lists
+    "needs_recheck",
+    "verified_on",
 )
 
 
@@ -202,7 +212,7 @@ RESULT_COLUMNS = (
 @vary_on_cookie
 @cache_public_page(params=SEARCH_PARAMS | {"page", "partial", "view"})
 def search(request: HttpRequest) -> HttpResponse:
-    filters = SearchFilters.from_query(request.GET)
+    filters = SearchFilters.from_query(request.GET, drop_words=True)
     results = (
         resource_search(fetched_by=request.user, filters=filters)
         .only(*RESULT_COLUMNS)
@@ -221,11 +231,16 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     for key in ("page", "partial"):
         query.pop(key, None)
+    _record_unmet(filters, page.paginator.count)
     context = {
         "filters": filters,
         "page": page,
-        "rows": _result_rows(page.object_list, request.user),
+        "rows": _result_rows(page.object_list, request.user, back=_back_query(request.GET)),
         "query_string": query.urlencode(),
+        "print_query": filters.effective_query().urlencode(),
+        "share_url": absolute_url(
+            reverse("resources:search") + (f"?{query.urlencode()}" if query else "")
+        ),
     }
     if request.GET.get("partial") == "1":
         return render(request, "resources/_results.html", context)
@@ -237,8 +252,34 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "resources/search.html", context)
 
 
+def _back_query(params) -> str:
+    """The search a detail page returns to: only the search's own parameters."""
+    kept = QueryDict(mutable=True)
+    for key in sorted(SEARCH_PARAMS | {"page"}):
+        values = [v[:200] for v in params.getlist(key)[:20] if v]
+        if values:
+            kept.setlist(key, values)
+    return kept.urlencode()
+
+
+def _record_unmet(filters: SearchFilters, count: int) -> None:
+    """Count the words of a search that found nothing, or whose words were dropped,
+    for the analysis pages (resources/demand.py: no person, address or cookie).
+    Only the first page counts, so that paging through a result is one search."""
+    if filters.params.get("page", "1") not in ("", "1"):
+        return
+    words = [w.text for w in filters.dropped] or (
+        [w.text for w in filters.words] if not count else []
+    )
+    if words:
+        record_unmet(words, filters.area)
+
+
 # What a map feature reads of each resource.
-MAP_COLUMNS = ("pk", "name", "lat", "lng", "resource_type", "visibility")
+MAP_COLUMNS = (
+    "pk", "name", "lat", "lng", "resource_type", "visibility",
+    "venue", "address", "fee_free", "fee_amount", "fee_note",
+)  # fmt: skip
 
 
 @require_safe
@@ -247,21 +288,32 @@ MAP_COLUMNS = ("pk", "name", "lat", "lng", "resource_type", "visibility")
 @cache_public_page(params=SEARCH_PARAMS)
 def map_geojson(request: HttpRequest) -> JsonResponse:
     """The search's results as GeoJSON points: same filters, same access policy."""
-    filters = SearchFilters.from_query(request.GET)
-    matches = resource_search(fetched_by=request.user, filters=filters).exclude(lat=None)
-    rows = matches.order_by("pk").values(*MAP_COLUMNS)[:MAP_FEATURE_LIMIT]
+    filters = SearchFilters.from_query(request.GET, drop_words=True)
+    matches = resource_search(fetched_by=request.user, filters=filters)
+    if filters.sort is Sort.RELEVANCE and matches.order_by()[COUNT_CAP : COUNT_CAP + 1].exists():
+        matches = matches.order_by(*KANA_ORDER)  # as the list does past 1,000 matches
+    # In the list's order, unplaced ones included: each marker carries its number
+    # in the list.
+    rows = list(matches.values(*MAP_COLUMNS)[:MAP_FEATURE_LIMIT])
+    ids = [row["pk"] for row in rows if row["lat"] is not None]
     # Each marker takes the colour of its resource's first category.
-    categories = _categories_by_resource(matches.order_by().values("pk"))
+    categories = _categories_by_resource(ids)
+    schedules: dict[int, list] = {}
+    for rule in ScheduleRule.objects.filter(resource_id__in=ids):
+        schedules.setdefault(rule.resource_id, []).append(rule)
     detail_url = _detail_url()
     tier = tier_of(request.user)
     features = []
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
+        if row["lat"] is None:
+            continue
         view = row_fields(
             row,
             tier,
             known={
                 "categories": categories.get(row["pk"], ()),
                 "detail_url": detail_url.format(row["pk"]),
+                "schedules": schedules.get(row["pk"], ()),
             },
         )
         category = view["first_category"]
@@ -272,6 +324,10 @@ def map_geojson(request: HttpRequest) -> JsonResponse:
             "color": view["color"],
             "type": view["type_label"],
             "url": view["detail_url"],
+            "n": number,
+            "when": view["schedule_text"],
+            "where": view["place_text"],
+            "fee": view["fee_text"],
         }
         if view["is_staff_only"]:
             properties["staff_only"] = True
@@ -288,6 +344,8 @@ def map_geojson(request: HttpRequest) -> JsonResponse:
     body = {"type": "FeatureCollection", "features": features}
     if filters.errors:
         body["errors"] = filters.errors
+    if filters.notices:
+        body["notices"] = filters.notices
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 
@@ -332,10 +390,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("distance_km")
             .only("name", "resource_type", "lat", "lng")[:NEARBY_COUNT]
         ]
+    back = _back_query(QueryDict(request.GET.get("back", "")[:2000]))
     return render(
         request,
         "resources/detail.html",
-        {"resource": resource, "nearby": nearby, "marker": _marker(resource)},
+        {
+            "resource": resource,
+            "nearby": nearby,
+            "marker": _marker(resource),
+            "back_url": reverse("resources:search") + f"?{back}" if back else "",
+            "can_edit": tier >= Reader.IN_CHARGE
+            and resources_editable_by(request.user).filter(pk=resource["pk"]).exists(),
+        },
     )
 
 

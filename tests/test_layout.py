@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-PRODUCTION_APPS = ("portal", "resources", "coordinators", "councils", "reports")
+PRODUCTION_APPS = ("portal", "resources", "coordinators", "councils", "reports", "analysis")
 DEVELOPMENT_APPS = ("demo", "bench")
 APPS = PRODUCTION_APPS + DEVELOPMENT_APPS
 MAX_MODULE_LINES = 800

@@ -51,6 +51,7 @@ from portal.parsers.cells import (
     text,
     url,
 )
+from portal.parsers.clock import CLOCK_EXAMPLES, clock_time
 from portal.parsers.names import (
     CATEGORY_SYNONYMS,
     ORGANISER_KIND_SYNONYMS,
@@ -74,6 +75,7 @@ from portal.parsers.schedules import (
 
 __all__ = [
     "CATEGORY_SYNONYMS",
+    "CLOCK_EXAMPLES",
     "ORGANISER_KIND_SYNONYMS",
     "ORIGIN_SYNONYMS",
     "SCHEDULE_EXAMPLES",
@@ -90,6 +92,7 @@ __all__ = [
     "blank_dash",
     "boolean",
     "choice_lookup",
+    "clock_time",
     "code_key",
     "coordinate",
     "coordinates",

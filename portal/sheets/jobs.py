@@ -108,6 +108,7 @@ def sheet_job_start(
             "upload": state.get("upload", ""),
             "filename": state.get("filename", ""),
             "mapping": state.get("mapping", {}),
+            "options": state.get("options", {}),
             "force": force,
             "urls": urls,
             "language": get_language(),
@@ -169,6 +170,7 @@ def _run(context, *, write: bool) -> SheetResult:
             dry_run=not write,
             force=bool(params.get("force")),
             mapping=mapping,
+            **params.get("options", {}),
         )
     finally:
         sheet_progress.reset(token)

@@ -47,6 +47,15 @@ class SheetKind:
     done_note: Any = ""
     done_links: tuple[DoneLink, ...] = ()
     help_examples: int = 5  # synonyms shown per column on the upload page
+    # A kind's own decisions on the preview (the resource import's value mapping):
+    # ``preview_include`` is shown first, with ``preview_context(request, result,
+    # state)``'s names; ``preview_post(request, state, action)`` handles the kind's
+    # own POST actions: True when it changed ``state`` (the preview is made again),
+    # an HttpResponse to send as it is, None when the action is not its own.
+    # ``state["options"]`` is passed to ``run`` as keyword arguments.
+    preview_include: str = ""
+    preview_context: Callable[..., dict] | None = None
+    preview_post: Callable[..., Any] | None = None
 
 
 _KINDS: dict[str, SheetKind] = {}

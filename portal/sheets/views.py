@@ -154,6 +154,7 @@ def _preview_context(request: HttpRequest, kind: SheetKind, result, state: dict)
         "lists": result.preview_lists(),
         "can_confirm": result.ok and bool(result.new or result.updated),
         "urls": _urls(request, kind),
+        **(kind.preview_context(request, result, state) if kind.preview_context else {}),
     }
 
 
@@ -171,6 +172,14 @@ def sheet_preview(request: HttpRequest, kind: str) -> HttpResponse:
     if action == "cancel":
         _forget(request, spec)
         return redirect(_url(request, spec, ""))
+    if action and spec.preview_post is not None:
+        handled = spec.preview_post(request, state, action)
+        if handled is True:
+            state.pop("job", None)
+            request.session[_session_key(spec)] = state
+            return redirect(_url(request, spec, "_preview"))
+        if handled is not None:
+            return handled
     if action == "remap":
         keys = set(spec.columns.importable_keys)
         state["mapping"] = {
@@ -187,6 +196,7 @@ def sheet_preview(request: HttpRequest, kind: str) -> HttpResponse:
         "filename": state["filename"],
         "user": request.user,
         "mapping": _mapping(state),
+        **state.get("options", {}),
     }
     running = import_running(spec) if action == "confirm" else None
     if running is not None:

@@ -13,7 +13,13 @@ export), ``references`` (categories, areas, users looked up in memory),
 in bulk), ``planning`` (new / updated / unchanged, validation), ``writer``
 (bulk inserts and updates with history), ``sheet`` (``resources_import`` and
 the import kind of the staff pages), ``admin`` (django-import-export) and
-``areas`` (``import_areas``: GeoJSON boundaries).
+``areas`` (``import_areas``: GeoJSON boundaries). For the files cities bring
+(issue 13, README "Importing real spreadsheets"): ``layouts`` (public layouts
+recognised by their headers, service names as types), ``values`` (unknown values
+and their decisions), ``outside`` (rows of other municipalities), ``extras``
+(cells as real files write them), ``duplicates`` (rows like a registered
+resource), ``report`` (what the preview says about the whole file), ``profiles``
+(mapping files, saved mappings, ``--json``) and ``page`` (the preview's decisions).
 
 What a file may look like (DESIGN.md, ../shared/data/legacy):
 
@@ -61,7 +67,15 @@ Decisions where the issue left room:
 - 備考 goes to 内部メモ（関係者限定）: free notes in office lists often hold
   personal data, so they are never published by default.
 - A point outside every area is still given the nearest area (as
-  ``resource_prepare`` does) with a warning naming the row.
+  ``resource_prepare`` does) with a warning naming the row — unless it is over
+  ``IMPORT_OUTSIDE_KM`` from every area and its address does not name the city:
+  then the row is outside the city.
+- New rows are 関係者限定 unless the file has a 公開範囲 column or ``publish``.
+- Coordinates swapped in the file are swapped back with a warning (Japan's
+  latitudes and longitudes do not overlap), rather than refusing the row.
+- A schedule the parser cannot read is kept as written, as the note of an
+  irregular rule, with a warning; a date or time that does not exist is still an
+  error.
 - The area column wins over the address: when it differs from the area the
   address or point gives, the resource's area is set by hand (area_locked).
 - A broken web address or e-mail (WAM NET has 21: ``http://three.ai,jp``) is

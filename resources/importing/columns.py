@@ -31,6 +31,52 @@ class Column(SheetColumn):
         return self.tier > Reader.PUBLIC
 
 
+# Opening hours per kind of day (通いの場 open data: 運営日（平日）－開始 …; WAM NET:
+# 利用可能な時間帯（平日）; 焼津市: 月曜開放開始時刻 …), made into schedule rules.
+DAY_KINDS = (
+    ("weekday", "平日", ("MO", "TU", "WE", "TH", "FR")),
+    ("saturday", "土曜", ("SA",)),
+    ("sunday", "日曜", ("SU",)),
+    ("holiday", "祝日", ()),
+    ("mo", "月曜", ("MO",)),
+    ("tu", "火曜", ("TU",)),
+    ("we", "水曜", ("WE",)),
+    ("th", "木曜", ("TH",)),
+    ("fr", "金曜", ("FR",)),
+)
+
+
+def _day_hours_columns() -> tuple[Column, ...]:
+    found = []
+    for key, label, _days in DAY_KINDS:
+        found.append(
+            Column(
+                f"hours_{key}",
+                f"利用可能な時間帯（{label}）",
+                (f"運営時間（{label}）", f"{label}の時間"),
+                export=False,
+            )
+        )
+        short = label.removesuffix("曜")
+        found.append(
+            Column(
+                f"opens_{key}",
+                f"運営日（{label}）－開始",
+                (f"{label}開放開始時刻", f"{short}曜日開始時刻", f"{label}開始時刻"),
+                export=False,
+            )
+        )
+        found.append(
+            Column(
+                f"closes_{key}",
+                f"運営日（{label}）－終了",
+                (f"{label}開放終了時刻", f"{short}曜日終了時刻", f"{label}終了時刻"),
+                export=False,
+            )
+        )
+    return tuple(found)
+
+
 COLUMNS: tuple[Column, ...] = (
     Column(
         "code",
@@ -63,6 +109,16 @@ COLUMNS: tuple[Column, ...] = (
             "事業所の名称",
             "施設名",
             "施設名称",
+            "介護サービス事業所名称",
+            "指定暑熱避難施設の名称",
+            "要配慮者利用施設名称",
+            "名称（施設名）",
+            "資源の名称",
+            "name",
+            "facilityName",
+            "行事名",
+            "イベント名",
+            "催し名",
         ),
         help="必須",
     ),
@@ -82,12 +138,18 @@ COLUMNS: tuple[Column, ...] = (
             "事業所の名称_かな",
             "事業所名称_カナ",
             "施設名_カナ",
+            "名称（ふりがな）",
+            "介護サービス事業所名称_カナ",
+            "事業所名カナ",
+            "名称_ｶﾅ",
+            "kana",
+            "nameKana",
         ),
     ),
     Column(
         "resource_type",
         "種別",
-        ("種類", "資源の種類", "資源種別", "サービス種別", "サービスの種類", "介護サービスの種類"),
+        ("種類", "資源の種類", "資源種別", "type"),
         help="通いの場・サロン、体操教室、認知症カフェ … 空欄なら名称から推定します。",
     ),
     Column(
@@ -118,7 +180,14 @@ COLUMNS: tuple[Column, ...] = (
         ),
     ),
     Column("organiser_kind", "運営主体の種類", ("運営形態", "主体の種類", "法人種別")),
-    Column("venue", "会場", ("開催場所", "会場名", "活動場所", "実施場所", "場所", "方書")),
+    Column(
+        "service",
+        "サービスの種類",
+        ("実施サービス", "サービス種別", "介護サービスの種類", "サービス", "施設の種類"),
+        help="介護保険のサービス名なら種別は介護保険事業所、サービス名は内容に残ります。",
+        export=False,
+    ),
+    Column("venue", "会場", ("開催場所", "会場名", "活動場所", "実施場所", "場所")),
     Column("postal_code", "郵便番号", ("〒", "郵便")),
     Column(
         "address",
@@ -132,6 +201,9 @@ COLUMNS: tuple[Column, ...] = (
             "事業所所在地",
             "施設住所",
             "所在地_連結表記",
+            "所在地（都道府県から番地まで）",
+            "address",
+            "streetAddress",
         ),
     ),
     Column(
@@ -147,12 +219,39 @@ COLUMNS: tuple[Column, ...] = (
         export=False,
     ),
     Column(
+        "building",
+        "方書",
+        (
+            "方書（ビル名等）",
+            "建物名等（方書）",
+            "所在地（建物名・部屋番号等）",
+            "建物名",
+            "ビル名",
+        ),
+        help="住所の後ろにつなげます。",
+        export=False,
+    ),
+    Column(
+        "municipality",
+        "市区町村名",
+        ("市区町村", "所在地_市区町村", "地方公共団体名", "municipality"),
+        help="市外の行を見分けるのに使います（取り込みません）。",
+        export=False,
+    ),
+    Column(
+        "prefecture",
+        "都道府県名",
+        ("都道府県", "所在地_都道府県", "prefecture"),
+        help="市外の行を見分けるのに使います（取り込みません）。",
+        export=False,
+    ),
+    Column(
         "access",
         "交通アクセス",
         ("アクセス", "アクセス方法", "交通", "最寄り駅", "最寄駅", "交通手段"),
     ),
-    Column("lat", "緯度", ("事業所緯度", "latitude", "lat", "Y座標")),
-    Column("lng", "経度", ("事業所経度", "longitude", "lng", "lon", "long", "X座標")),
+    Column("lat", "緯度", ("事業所緯度", "latitude", "lat", "Y座標", "Y", "y")),
+    Column("lng", "経度", ("事業所経度", "longitude", "lng", "lon", "long", "X座標", "X", "x")),
     Column(
         "location_source",
         "位置の出どころ",
@@ -187,7 +286,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "fee",
         "参加費",
-        ("費用", "料金", "利用料", "利用料金", "会費", "参加費用", "参加料"),
+        ("費用", "料金", "利用料", "利用料金", "会費", "参加費用", "参加料", "料金体系", "fee"),
         help="無料 / 100円 / 実費 など",
     ),
     Column(
@@ -199,11 +298,28 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "targets",
         "対象者",
-        ("対象", "参加対象", "利用対象", "利用対象者", "参加対象者"),
+        ("対象", "参加対象", "利用対象", "利用対象者", "参加対象者", "target"),
         help="「、」か「,」で区切って複数",
     ),
     Column("features", "特徴", ("条件", "特色"), help="「、」か「,」で区切って複数"),
-    Column("capacity", "定員", ("利用定員", "募集人数", "定員数")),
+    Column(
+        "pickup",
+        "送迎の有無",
+        ("送迎", "送迎有無"),
+        help="「有」「あり」「○」なら特徴に「送迎あり」を加えます。",
+        export=False,
+    ),
+    Column(
+        "capacity",
+        "定員",
+        (
+            "利用定員",
+            "募集人数",
+            "定員数",
+            "capacity",
+            "指定暑熱避難施設の開放により受け入れることが可能であると見込まれる人数",
+        ),
+    ),
     Column("how_to_join", "参加方法", ("申込方法", "申し込み方法", "申込み", "利用方法")),
     Column(
         "schedule",
@@ -218,6 +334,8 @@ COLUMNS: tuple[Column, ...] = (
             "開催日程",
             "開催頻度",
             "利用可能曜日",
+            "availableDay",
+            "availableDate",
             "実施日",
         ),
         help="毎週火曜 10:00～11:30 / 第1・3水曜 13:30～15:00 / 毎月15日 / 不定期",
@@ -225,17 +343,48 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "times",
         "時間",
-        ("開催時間", "活動時間", "時間帯", "実施時間", "利用時間"),
+        ("開催時間", "活動時間", "時間帯", "実施時間", "利用時間", "開館時間", "開所時間"),
         export=False,
     ),
+    Column("opens", "開始時間", ("開始時刻", "startTime", "開館時刻"), export=False),
+    Column("closes", "終了時間", ("終了時刻", "endTime", "閉館時刻"), export=False),
+    *_day_hours_columns(),
+    Column(
+        "schedule_note",
+        "利用可能日時特記事項",
+        (
+            "利用可能曜日特記事項",
+            "利用可能曜日特記事項（留意事項）",
+            "指定暑熱避難施設を開放することができる日及び時間帯特記事項",
+            "開催日時の補足",
+        ),
+        help="開催日時の補足として内容に残ります。",
+        export=False,
+    ),
+    Column("closed_days", "定休日", ("休館日", "休業日", "休み"), export=False),
     Column("contact_name", "問い合わせ先", ("問合せ先", "問い合わせ", "お問い合わせ", "連絡先")),
     Column(
         "contact_phone",
         "電話番号",
-        ("電話", "TEL", "連絡先電話番号", "事業所電話番号", "問い合わせ電話番号"),
+        (
+            "電話",
+            "TEL",
+            "連絡先電話番号",
+            "事業所電話番号",
+            "問い合わせ電話番号",
+            "telephoneNumber",
+            "telephone",
+            "phone",
+        ),
     ),
-    Column("contact_email", "メール", ("メールアドレス", "E-mail", "email", "Eメール")),
-    Column("url", "ウェブサイト", ("URL", "ホームページ", "HP", "事業所URL", "ウェブページ")),
+    Column(
+        "contact_email",
+        "メール",
+        ("メールアドレス", "E-mail", "email", "Eメール", "連絡先メールアドレス"),
+    ),
+    Column(
+        "url", "ウェブサイト", ("URL", "ホームページ", "HP", "事業所URL", "ウェブページ", "url")
+    ),
     Column("status", "状態", ("活動状況", "状況", "ステータス", "活動状態")),
     Column("visibility", "公開範囲", ("公開", "公開・非公開", "公開区分", "公開可否")),
     Column(
@@ -306,19 +455,7 @@ IGNORED_HEADERS = (
     "指定機関名",
     "都道府県コード又は市区町村コード",
     "全国地方公共団体コード",
-    "地方公共団体名",
-    "都道府県名",
-    "都道府県",
-    "市区町村名",
-    "市区町村",
     "POIコード",
-    "利用可能な時間帯（平日）",
-    "利用可能な時間帯（土曜）",
-    "利用可能な時間帯（日曜）",
-    "利用可能な時間帯（祝日）",
-    "定休日",
-    "利用可能曜日特記事項（留意事項）",
-    "利用可能日時特記事項",
     "駐車場_有無",
     "駐車場情報",
     "名称_英字",
@@ -329,9 +466,39 @@ IGNORED_HEADERS = (
     "連番",
     "通し番号",
     "登録日時",
+    "内線番号",
+    "連絡先FormURL",
+    "名称_通称",
+    "町字ID",
+    "所在地_全国地方公共団体コード",
+    "市区町村コード",
+    "都道府県コード",
+    "法人番号の有無",
+    "法人名称（ふりがな）",
+    "飲食の提供の有無",
+    "飲食持ち込みの可否",
+    "総合事業実施の有無",
+    "高度の種別",
+    "高度の値",
+    "画像",
+    "画像_ライセンス",
+    "バリアフリー情報",
+    "NO",
 )
 
-COLUMN_REGISTRY = Columns(COLUMNS, anchor="name", ignored=IGNORED_HEADERS)
+_DAY_HOURS_KEYS = tuple(f"{p}_{k}" for p in ("hours", "opens", "closes") for k, _l, _d in DAY_KINDS)
+
+
+class ResourceColumns(Columns):
+    """The registry, with the 27 columns of hours per kind of day read by their
+    headers only: the upload page's table and the column picker leave them out."""
+
+    @property
+    def importable(self) -> tuple:
+        return tuple(c for c in super().importable if c.key not in _DAY_HOURS_KEYS)
+
+
+COLUMN_REGISTRY = ResourceColumns(COLUMNS, anchor="name", ignored=IGNORED_HEADERS)
 
 
 def column_for_header(header: object) -> tuple[str, int] | None:

@@ -15,10 +15,20 @@ from portal.models import Area
 from portal.parsers import ParseError
 from portal.sheets import Problem, RowOutcome, Sheet, SheetFileError, SheetRun, is_blank
 from portal.sheets.runner import STAGE_PLAN, STAGE_ROWS, STAGE_WRITE
-from portal.text import normalize
 from resources.importing.columns import COLUMN_BY_KEY
+from resources.importing.duplicates import apply_decisions, find_duplicates
+from resources.importing.outside import OutsideCheck
 from resources.importing.placing import Placer
 from resources.importing.references import References
+from resources.importing.report import (
+    check_events,
+    check_point_and_address,
+    group_problems,
+    outside_km,
+    report_outside,
+    report_unresolved,
+    samples,
+)
 from resources.importing.rows import (
     ALWAYS_CHECKED,
     DERIVED_FIELDS,
@@ -34,6 +44,7 @@ from resources.importing.rows import (
     derived_code,
     guess_type,
 )
+from resources.importing.values import Decisions, Unresolved
 from resources.importing.writer import CHUNK, write_plans
 from resources.models import Resource, ScheduleRule, schedule_summary
 from resources.search import bigram_vector
@@ -51,6 +62,8 @@ def _resource_defaults() -> dict:
 
 
 _DEFAULTS = _resource_defaults()
+_PUBLIC = str(Resource.Visibility.PUBLIC.value)
+_STAFF = str(Resource.Visibility.STAFF.value)
 
 
 def new_resource(code: str, values: dict) -> Resource:
@@ -71,7 +84,20 @@ def new_resource(code: str, values: dict) -> Resource:
 class Importer:
     """Plans every row of a laid-out sheet, then writes them at once (``writer``)."""
 
-    def __init__(self, sheet: Sheet, result, *, user, reason: str) -> None:
+    def __init__(
+        self,
+        sheet: Sheet,
+        result,
+        *,
+        user,
+        reason: str,
+        values: dict | None = None,
+        publish: bool = False,
+        skip_outside: bool = False,
+        duplicates: dict[str, str] | None = None,
+        check_outside: bool = True,
+        drop_unknown: bool = False,
+    ) -> None:
         self.sheet = sheet
         self.result = result
         self.user = user
@@ -79,6 +105,32 @@ class Importer:
         self.columns = sheet.index  # key → position of its cell in a row
         self.refs = References()
         self.placer = Placer(self.refs)
+        self.decisions = Decisions.from_mapping(values)
+        self.unresolved = Unresolved()
+        self.publish = publish
+        self.skip_outside = skip_outside
+        self.outside_check = (
+            OutsideCheck(list(self.refs.ward_names.values())) if check_outside else None
+        )
+        lat_header = parsers.name_key(sheet.headers.get("lat", ""))
+        self.xy_columns = lat_header in ("y", "y座標", "x", "x座標")
+        self.created: dict[tuple[str, str], int] = {}
+        self.duplicate_decisions = duplicates or {}
+        self.drop_unknown = drop_unknown
+
+    def create_value(self, key: str, name: str) -> int | None:
+        """A target or feature a decision adds (written with the import, undone with a preview)."""
+        from resources.models import Feature, Target
+
+        model = {"targets": Target, "features": Feature}[key]
+        name = name.strip()[:50]
+        if (key, name) not in self.created:
+            item, _new = model.objects.get_or_create(
+                name=name, defaults={"code": f"imp-{derived_code(name, '')[4:].lower()}"}
+            )
+            self.created[(key, name)] = item.pk
+            getattr(self.refs, key).add(item.pk, name)
+        return self.created[(key, name)]
 
     def header(self, key: str) -> str:
         return self.sheet.header(key)
@@ -89,6 +141,12 @@ class Importer:
         row = Row(number=number)
         parse = RowParser(self, row, cells)
         parse.texts()
+        parse.check()
+        if row.outside:
+            row.code = row.code or derived_code(
+                row.values.get("name", ""), row.values.get("address", "")
+            )
+            return row
         parse.choices()
         parse.names()
         parse.location()
@@ -96,6 +154,11 @@ class Importer:
         parse.numbers_and_dates()
         parse.people()
         parse.schedule()
+        if row.notes:
+            notes = "\n".join(dict.fromkeys(row.notes))
+            description = row.values.get("description", "")
+            if notes not in description:
+                row.values["description"] = f"{description}\n{notes}".strip()
         if not row.values.get("name"):
             row.errors.append(Problem(number, self.header("name"), "名称が空です。"))
         if not row.code:
@@ -109,6 +172,7 @@ class Importer:
         parsed: list[Row] = []
         seen_codes: dict[str, int] = {}
         seen_cells: dict[tuple, int] = {}
+        seen_rows: dict[str, Row] = {}
         rows = len(self.sheet.rows)
         for done, (number, cells) in enumerate(self.sheet.rows, start=1):
             run.report(done, rows, STAGE_ROWS)
@@ -125,6 +189,30 @@ class Importer:
                         f"{seen_cells[content]}行目と同じ内容の行です（重複しています）。",
                     )
                 )
+            elif (
+                row.code in seen_codes
+                and "service" in self.columns
+                and "code" not in self.columns
+                and not row.outside
+            ):
+                # One place listed once per service (焼津市's 要配慮者利用施設: 通所介護
+                # by one department, 居宅介護 by another): one resource, both services.
+                first = seen_rows[row.code]
+                extra = [n for n in row.notes if n not in first.values.get("description", "")]
+                if extra:
+                    first.values["description"] = "\n".join(
+                        [first.values.get("description", ""), *extra]
+                    ).strip()
+                row.warnings.append(
+                    Problem(
+                        number,
+                        self.header("name"),
+                        f"名称と住所が {seen_codes[row.code]}行目と同じため、"
+                        "1件にまとめます（この行のサービスの種類は内容に加えます）。",
+                    )
+                )
+                result.warnings.extend(row.warnings)
+                continue
             elif row.code in seen_codes:
                 column = self.header("code") if "code" in self.columns else self.header("name")
                 what = (
@@ -141,21 +229,32 @@ class Importer:
                 )
             seen_cells.setdefault(content, number)
             seen_codes.setdefault(row.code, number)
+            seen_rows.setdefault(row.code, row)
             parsed.append(row)
         result.rows_total = len(parsed)
         if not parsed:
             raise SheetFileError("取り込む行がありません（空の行だけです）。")
+        check_events(self, parsed)
+        parsed = apply_decisions(self, parsed)
 
         run.report(rows, rows, STAGE_PLAN)
-        existing = self.load_existing([r.code for r in parsed])
-        plans = self.plan_all([(row, existing.get(row.code)) for row in parsed])
+        inside = [row for row in parsed if not row.outside]
+        existing = self.load_existing([r.code for r in inside])
+        plans = self.plan_all([(row, existing.get(row.code)) for row in inside])
+        outside = [row for row in parsed if row.outside]
+        plans = [p for p in plans if not p.row.outside]
         for row in parsed:
-            result.errors.extend(row.errors)
-            result.warnings.extend(row.warnings)
-
-        invalid_rows = {p.row for p in result.errors if p.row}
+            if not row.outside:
+                result.errors.extend(row.errors)
+                result.warnings.extend(row.warnings)
+                for key, value, why in row.unresolved:
+                    self.unresolved.add(key, value, row.number, why)
+        report_outside(self, outside)
+        report_unresolved(self)
+        group_problems(result)
         if run.skip_invalid:
-            plans = [p for p in plans if p.row.number not in invalid_rows]
+            plans = [p for p in plans if not p.row.errors and not p.row.unresolved]
+        find_duplicates(self, plans)
         for plan in plans:
             result.outcomes.append(
                 RowOutcome(
@@ -167,12 +266,21 @@ class Importer:
                 )
             )
         updated = sum(1 for p in plans if p.action == "updated")
+        published = sum(1 for p in plans if p.action == "new" and p.resource.visibility == _PUBLIC)
         total = self.existing_total
         ratio = getattr(settings, "IMPORT_MASS_CHANGE_RATIO", 0.5)
         minimum = getattr(settings, "IMPORT_MASS_CHANGE_MIN", 10)
+        result.samples = samples(self, plans)
         if updated >= minimum and updated > ratio * total:
             result.confirmation = (
-                f"登録済みの地域資源 {total:,}件のうち {updated:,}件（{updated / total:.0%}）が変わります。"
+                f"登録済みの地域資源 {total:,}件のうち {updated:,}件（{updated / total:.0%}）が変わります"
+                + (f"（ほかに新規 {published:,}件を公開）" if published else "")
+                + "。ファイルが正しいか確かめてから、確認のうえ取り込んでください。"
+            )
+        elif published >= minimum and published > ratio * total:
+            result.confirmation = (
+                f"新しい地域資源 {published:,}件を、すぐに住民に公開します"
+                f"（登録済みは {total:,}件）。"
                 "ファイルが正しいか確かめてから、確認のうえ取り込んでください。"
             )
         if not run.may_write():
@@ -245,6 +353,9 @@ class Importer:
             resource = new_resource(row.code, values)
             if not values.get("resource_type"):
                 resource.resource_type = guess_type(resource.name)
+            if "visibility" not in values:
+                # Nothing published by surprise: 公開 only when the sheet or the admin says so.
+                resource.visibility = _PUBLIC if self.publish else _STAFF
             return _Staged(row, resource, None, None, place=True)
         before = {name: getattr(existing, name) for name in (*RESOURCE_FIELDS, *DERIVED_FIELDS)}
         for name, value in values.items():
@@ -288,6 +399,16 @@ class Importer:
                 resource.area_tier1_id = refs.tier1_of(given)
                 resource.area_locked = auto is not None
                 return
+        if (
+            method == "nearest"
+            and km > outside_km()
+            and not row.in_city
+            and self.outside_check is not None
+        ):
+            row.outside = f"区域から約{km:.0f}km離れた位置"
+            return
+        if method == "address" and item.existing is None:
+            check_point_and_address(self, item)
         if method == "nearest":
             row.warnings.append(
                 Problem(
@@ -321,7 +442,7 @@ class Importer:
 
         if existing is None or changed & SEARCH_INPUTS:
             resource.search_text = resource.build_search_text()
-            resource.name_text = normalize(f"{resource.name} {resource.kana}")
+            resource.name_text = resource.build_name_text()
             resource.search_bigrams = bigram_vector(resource.search_text)
         rule_objects = None
         if rules_changed:

@@ -11,6 +11,9 @@ from portal import parsers
 from portal.parsers import ParseError
 from portal.sheets import Problem, cell_text
 from portal.text import normalize, normalize_address
+from resources.importing import extras
+from resources.importing.layouts import service_type
+from resources.importing.values import CREATABLE, variants
 from resources.models import Resource
 
 if TYPE_CHECKING:
@@ -144,6 +147,10 @@ class Row:
     rules: list | None = None  # list[parsers.Rule] when the file has a schedule column
     area_given: int | None = None
     code: str = ""
+    outside: str = ""  # the other municipality the row names ("" for the city's)
+    in_city: bool = False  # the address names the city itself
+    notes: list[str] = field(default_factory=list)  # added to 内容 (service, hours …)
+    unresolved: list[tuple[str, str, str]] = field(default_factory=list)  # key, value, why
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -210,7 +217,10 @@ class RowParser:
                     self.values[key] = ""
         for key in ("contact_phone", "private_phone"):
             if key in self.present:
-                self.values[key] = parsers.phone(self.text(key))
+                first, others = extras.phones(self.raw(key))
+                self.values[key] = parsers.phone(first)
+                if others:
+                    self.row.notes.append("ほかの電話番号: " + "、".join(others))
         if "postal_code" in self.present:
             self.put("postal_code", "postal_code", parsers.postal_code, self.raw("postal_code"))
         address_keys = [k for k in ("address", "address_city", "address_rest") if k in self.present]
@@ -219,7 +229,16 @@ class RowParser:
             parts = "".join(
                 self.text(k) for k in ("address_city", "address_rest") if k in self.present
             )
-            address = _NOT_WRITTEN.sub("", whole or parts).strip()
+            address = whole or parts
+            if _NOT_WRITTEN.search(address):
+                self.warn(
+                    address_keys[0],
+                    "住所が途中で切れています（以下略）。位置は町名までで決めます。",
+                )
+            address = _NOT_WRITTEN.sub("", address).strip()
+            building = self.text("building") if "building" in self.present else ""
+            if building and parsers.nfkc(building) not in parsers.nfkc(address):
+                address = f"{address} {building}".strip()
             if len(address) > 300:
                 self.error(address_keys[0], f"長すぎます（{len(address)}文字、300文字まで）。")
             self.values["address"] = address
@@ -229,12 +248,74 @@ class RowParser:
                 self.error("code", f"資源コード「{code[:40]}」が長すぎます（32文字まで）。")
             self.row.code = code
 
+    def check(self) -> None:
+        """Signs of trouble in any cell (mojibake), and whether the row is the city's."""
+        for key, raw in self.raws.items():
+            if isinstance(raw, str) and "\ufffd" in raw:
+                self.warn(
+                    key, "読めない文字（�）があります。元のファイルの文字コードを確かめてください。"
+                )
+                break
+        if self.importer.outside_check is not None:
+            address = self.values.get("address", "")
+            if not address and "address_city" in self.present:
+                address = self.text("address_city")
+            municipality = self.text("municipality") if "municipality" in self.present else ""
+            check = self.importer.outside_check
+            self.row.outside = check.other_place(
+                address,
+                municipality,
+                self.text("prefecture") if "prefecture" in self.present else "",
+            )
+            self.row.in_city = not self.row.outside and check.names_city(address, municipality)
+
+    def choose(self, key: str, lookup: parsers.Lookup, raw: str, *, resolve=None):
+        """A list's value of ``raw``: the mapping's decision, the list, a normalised
+        spelling; else the value waits for a decision (``row.unresolved``)."""
+        decided, target = self.importer.decisions.lookup(key, raw)
+        if decided:
+            if target is None:
+                return _SKIP
+            found = lookup.get(target)
+            if found is None and key in CREATABLE:
+                found = self.importer.create_value(key, target)
+            if found is None:
+                self.error(key, f"割り当て先の「{target}」がありません。")
+                return _FAILED
+            return found
+        try:
+            return (resolve or lookup.resolve)(raw)
+        except ParseError as exc:
+            if exc.code == "ambiguous":  # 第1圏域 of a city where every ward has one
+                self.row.unresolved.append((key, raw, "ambiguous"))
+                return _FAILED
+        for candidate in variants(raw):
+            found = lookup.get(candidate)
+            if found is not None:
+                return found
+        self.row.unresolved.append((key, raw, "unknown"))
+        return _FAILED
+
     def choices(self) -> None:
         refs = self.refs
+        service = self.text("service") if "service" in self.present else ""
+        if service:
+            rtype = service_type(service)
+            if rtype is None:
+                rtype = self.choose("service", refs.types, service)
+            if rtype not in (_FAILED, _SKIP):
+                self.values["resource_type"] = rtype
+            if rtype is not _SKIP:
+                self.row.notes.append(f"サービスの種類: {service}")
         if "resource_type" in self.present and self.text("resource_type"):
-            self.put(
-                "resource_type", "resource_type", refs.types.resolve, self.text("resource_type")
-            )
+            raw = self.text("resource_type")
+            rtype = refs.types.get(raw) or service_type(raw)
+            if rtype is None:
+                rtype = self.choose("resource_type", refs.types, raw)
+            elif rtype != refs.types.get(raw):
+                self.row.notes.append(f"サービスの種類: {raw}")
+            if rtype not in (_FAILED, _SKIP):
+                self.values["resource_type"] = rtype
         for key, lookup in (
             ("status", refs.statuses),
             ("visibility", refs.visibilities),
@@ -244,10 +325,11 @@ class RowParser:
             if key not in self.present:
                 continue
             raw = self.text(key)
-            if raw:
-                self.put(key, key, lookup.resolve, raw)
-            else:
+            found = self.choose(key, lookup, raw) if raw else _SKIP
+            if found is _SKIP:
                 self.values[key] = Resource._meta.get_field(key).get_default()
+            elif found is not _FAILED:
+                self.values[key] = found
 
     def names(self) -> None:
         refs = self.refs
@@ -258,16 +340,30 @@ class RowParser:
         ):
             if key in self.present:
                 ids = {
-                    self.attempt(key, lookup.resolve, name)
-                    for name in parsers.split_names(self.raw(key))
+                    self.choose(key, lookup, name) for name in parsers.split_names(self.raw(key))
                 }
-                self.row.m2m[key] = ids - {_FAILED}
+                self.row.m2m[key] = ids - {_FAILED, _SKIP}
+        if "pickup" in self.present and self.text("pickup"):
+            try:
+                pickup = parsers.boolean(self.raw("pickup"))
+            except ParseError:
+                pickup = self.text("pickup").startswith(("有", "あり", "○", "可"))
+            feature = refs.features.get("送迎あり") or refs.features.get("pickup")
+            if pickup and feature is not None:
+                self.row.m2m.setdefault("features", set()).add(feature)
 
     def location(self) -> None:
         present = self.present
         if "lat" in present or "lng" in present:
             key = "lat" if "lat" in present else "lng"
-            point = self.attempt(key, parsers.coordinates, self.raw("lat"), self.raw("lng"))
+            lat, lng = self.raw("lat"), self.raw("lng")
+            if _swapped(lat, lng):
+                # Japan's latitudes (20–46) and longitudes (122–154) do not overlap:
+                # which is which is told by the values (X/Y columns, swapped cells).
+                lat, lng = lng, lat
+                if not self.importer.xy_columns:
+                    self.warn(key, "緯度と経度が逆のようです。入れ替えて読みました。")
+            point = self.attempt(key, parsers.coordinates, lat, lng)
             if point is not _FAILED:
                 self.values["lat"], self.values["lng"] = point or (None, None)
                 if point and parsers.outside_japan(*point):
@@ -289,10 +385,13 @@ class RowParser:
                 "area_code", self.refs.area_by_code.resolve, parsers.nfkc(self.raw("area_code"))
             )
         elif "area" in present and self.text("area"):
-            found = self.attempt("area", self.refs.resolve_area, self.text("area"), ward)
+            name = self.text("area")
+            found = self.choose(
+                "area", self.refs.areas, name, resolve=lambda n: self.refs.resolve_area(n, ward)
+            )
         elif ward:
-            found = self.attempt("ward", self.refs.areas.resolve, ward)
-        if found is not _FAILED:
+            found = self.choose("ward", self.refs.areas, ward)
+        if found not in (_FAILED, _SKIP):
             self.row.area_given = found
 
     def fees(self) -> None:
@@ -306,6 +405,12 @@ class RowParser:
         if parsed is _FAILED:
             return
         note = parsed.note
+        if (
+            parsed.note
+            and parsed.amount is not None
+            and _MORE_THAN_ONE_FEE.search(self.text("fee"))
+        ):
+            note = self.text("fee")  # 「一般500円、高校生以下無料」 kept whole
         if "fee_note" in present:
             extra = self.text("fee_note", multiline=True).replace("\n", " ")
             note = " ".join(p for p in (note, extra) if p)
@@ -317,15 +422,24 @@ class RowParser:
                     free = True
             self.values["fee_free"], self.values["fee_amount"] = free, parsed.amount
         if len(note) > 200:
-            self.error(
+            # Kept whole in 内容; the field holds its start.
+            self.warn(
                 key if "fee_note" not in present else "fee_note",
-                f"費用の説明が長すぎます（{len(note)}文字、200文字まで）。",
+                f"費用の説明が長い（{len(note)}文字）ため、全文は内容に残します。",
             )
+            self.row.notes.append(f"費用: {note}")
+            note = note[:199] + "…"
         self.values["fee_note"] = note
 
     def numbers_and_dates(self) -> None:
         if "capacity" in self.present:
-            self.put("capacity", "capacity", parsers.integer, self.raw("capacity"), maximum=100_000)
+            number, note, _read = extras.capacity(self.raw("capacity"))
+            if number is not None and number > 100_000:
+                self.error("capacity", f"定員 {number:,} は大きすぎます。")
+                number = None
+            self.values["capacity"] = number
+            if note:
+                self.row.notes.append(f"定員: {note}")
         for key in ("origin_date", "verified_on"):
             if key in self.present:
                 self.put(key, key, parsers.a_date, self.raw(key))
@@ -340,21 +454,77 @@ class RowParser:
 
     def schedule(self) -> None:
         present = self.present
-        if "schedule" not in present and "times" not in present:
+        if "schedule_note" in present and self.text("schedule_note"):
+            self.row.notes.append("利用日時の補足: " + self.text("schedule_note", multiline=True))
+        keys = [k for k in present if k in _SCHEDULE_KEYS]
+        if not keys:
             return
-        key = "schedule" if "schedule" in present else "times"
-        parsed = self.attempt(
-            key,
-            parsers.schedule,
-            self.raw("schedule") if "schedule" in present else "",
-            times=self.raw("times") if "times" in present else None,
+        key = next((k for k in ("schedule", "times", "opens") if k in present), keys[0])
+        text, remark = (
+            extras.schedule_text(self.raw("schedule")) if "schedule" in present else ("", "")
         )
-        if parsed is _FAILED:
-            return
+        day_text, day_note = extras.day_hours_text(self.raws)
+        if day_text:
+            text = day_text
+        times = None
+        if "times" in present and self.raw("times") not in (None, ""):
+            times = extras.clock_text(self.raw("times"))
+        elif "opens" in present and self.raw("opens") not in (None, ""):
+            closes = self.raw("closes") if "closes" in present else None
+            times = extras.clock_text(self.raw("opens"))
+            if closes not in (None, ""):
+                times += "～" + extras.clock_text(closes)
+        notes = [n for n in (remark, day_note) if n]
+        if "closed_days" in present and self.text("closed_days"):
+            closed = self.text("closed_days")
+            if closed not in ("-", "－", "なし", "無し"):
+                notes.append(f"定休日: {closed}")
+        try:
+            parsed = parsers.schedule(text, times=times)
+        except ParseError as exc:
+            if exc.code != "invalid":  # a date or time that does not exist
+                self.error(key, exc.message)
+                return
+            # Kept as it is written, as a note: a resource is not held up by its dates.
+            self.warn(key, exc.message + "書かれたとおり補足に残します。")
+            parsed = parsers.Schedule(rules=[parsers.Rule(kind="irregular", note=text[:200])])
+        if not parsed.rules and notes:
+            parsed.rules.append(parsers.Rule(kind="irregular"))
+        if parsed.rules and notes:
+            rule = parsed.rules[0]
+            note = "、".join(n for n in (rule.note, *notes) if n)
+            if len(note) > 200:
+                self.row.notes.append("開催日時の補足: " + "、".join(notes))
+            else:
+                rule.note = note
         self.row.rules = parsed.rules
         for warning in parsed.warnings:
             self.warn(key, warning)
 
 
 _FAILED = object()
+_SKIP = object()  # a value the mapping leaves out
+_MORE_THAN_ONE_FEE = re.compile(r"\d\s*円.*(?:\d\s*円|無料)|無料.*\d\s*円")
+_SCHEDULE_KEYS = {
+    "schedule",
+    "times",
+    "opens",
+    "closes",
+    "closed_days",
+    *(
+        f"{p}_{k}"
+        for p in ("hours", "opens", "closes")
+        for k in ("weekday", "saturday", "sunday", "holiday", "mo", "tu", "we", "th", "fr")
+    ),
+}
+
+
+def _swapped(lat: object, lng: object) -> bool:
+    try:
+        a, b = float(parsers.nfkc(lat)), float(parsers.nfkc(lng))
+    except (TypeError, ValueError):
+        return False
+    return 122 <= a <= 154 and 20 <= b <= 46
+
+
 _NOT_WRITTEN = re.compile(r"[（(]?(以下略|以下省略|以下、略)[)）]?")

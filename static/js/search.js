@@ -8,6 +8,9 @@
   var results = document.getElementById("results");
   var map = null, cluster = null, fitPending = true;
   var requestSerial = 0;
+  var seeResults = document.getElementById("see-results");
+  // The map box appears only where the script can draw the map.
+  document.getElementById("map-panel").hidden = false;
 
   function currentQuery() {
     var params = new URLSearchParams(new FormData(form));
@@ -33,17 +36,35 @@
     results.replaceChildren.apply(results, Array.from(doc.body.childNodes));
   }
 
+  function line(box, text, className) {
+    if (!text) return;
+    var item = document.createElement("div");
+    item.className = className;
+    item.textContent = text;
+    box.appendChild(item);
+  }
+
+  // Text only, through DOM nodes: never HTML from data.
   function popupContent(props) {
     var box = document.createElement("div");
     var link = document.createElement("a");
     link.href = props.url;
-    link.textContent = props.name;
+    link.textContent = props.n + ". " + props.name;
     link.className = "popup-link";
     box.appendChild(link);
-    var meta = document.createElement("div");
-    meta.textContent = [props.category, props.type].filter(Boolean).join("・");
-    box.appendChild(meta);
+    line(box, [props.category, props.type].filter(Boolean).join("・"), "popup-meta");
+    line(box, props.when, "popup-when");
+    line(box, props.where, "popup-where");
+    line(box, props.fee, "popup-fee");
     return box;
+  }
+
+  function numberIcon(props) {
+    var label = document.createElement("span");
+    label.className = "marker-number";
+    label.textContent = String(props.n);
+    label.style.backgroundColor = props.color;
+    return L.divIcon({ html: label, className: "marker-icon", iconSize: [30, 30], iconAnchor: [15, 15] });
   }
 
   var pointLayer = null;
@@ -70,8 +91,9 @@
     cluster.clearLayers();
     var markers = data.features.map(function (f) {
       var c = f.geometry.coordinates;
-      var marker = L.circleMarker([c[1], c[0]], {
-        radius: 9, color: "#ffffff", weight: 2, fillColor: f.properties.color, fillOpacity: 0.95,
+      var marker = L.marker([c[1], c[0]], {
+        icon: numberIcon(f.properties), title: f.properties.n + ". " + f.properties.name,
+        alt: f.properties.n + ". " + f.properties.name, keyboard: false,
       });
       marker.feature = f;
       marker.bindPopup(popupContent(f.properties));
@@ -131,6 +153,7 @@
         showResults(html);
         results.removeAttribute("aria-busy");
         showSearchPoint();
+        offerResults();
       });
     loadMarkers(params);
   }
@@ -188,6 +211,24 @@
     loadMarkers(params);
   }
 
+  // After a change in the drawer, a sticky button says how many were found and
+  // takes the reader to the list, with focus on the count.
+  function offerResults() {
+    var count = results.querySelector(".result-count");
+    if (!seeResults || !count) return;
+    seeResults.textContent = seeResults.dataset.template.replace("%(n)s", count.dataset.count);
+    seeResults.hidden = false;
+  }
+  if (seeResults) {
+    seeResults.addEventListener("click", function (event) {
+      event.preventDefault();
+      seeResults.hidden = true;
+      var count = results.querySelector(".result-count");
+      results.scrollIntoView({ block: "start" });
+      if (count) { count.setAttribute("tabindex", "-1"); count.focus(); }
+    });
+  }
+
   form.addEventListener("change", function (event) {
     // Typing fields wait for the submit button; choices apply at once.
     if (event.target.type === "search" || event.target.type === "text") return;
@@ -199,6 +240,27 @@
     refresh(true);
   });
   window.addEventListener("popstate", function () { location.reload(); });
+
+  // 「この検索を送る」: the phone's own share sheet and a copy button where the
+  // browser has them; LINE and mail links work without the script.
+  var shareNative = document.getElementById("share-native");
+  var shareCopy = document.getElementById("share-copy");
+  var shareStatus = document.getElementById("share-status");
+  function shareUrl() { return location.href.replace(/([?&])partial=1&?/, "$1"); }
+  if (shareNative && navigator.share) {
+    shareNative.hidden = false;
+    shareNative.addEventListener("click", function () {
+      navigator.share({ title: document.title, url: shareUrl() }).catch(function () {});
+    });
+  }
+  if (shareCopy && navigator.clipboard) {
+    shareCopy.hidden = false;
+    shareCopy.addEventListener("click", function () {
+      navigator.clipboard.writeText(shareUrl()).then(function () {
+        shareStatus.textContent = shareCopy.dataset.done;
+      });
+    });
+  }
 
   var locate = document.getElementById("locate");
   var status = document.getElementById("locate-status");

@@ -96,3 +96,58 @@ def test_marking_a_resource_of_another_area_is_404(client, checked, kita1_coordi
 def test_anonymous_is_sent_to_login(client, checked):
     assert client.get("/staff/resource-checks/").status_code == 302
     assert client.post(f"/staff/resource-checks/{checked['old'].pk}/").status_code == 302
+
+
+def test_the_queue_shows_the_phone_to_call_and_every_action(client, checked, kita_coordinator):
+    from resources.services import resource_update
+
+    resource_update(resource=checked["old"], contact_phone="06-1111-2222")
+    client.force_login(kita_coordinator)
+
+    html = client.get("/staff/resource-checks/").content.decode()
+
+    assert 'href="tel:06-1111-2222"' in html
+    for label in ("確認した", "直す", "休止", "終了"):
+        assert label in html
+    assert f"/staff/resources/{checked['old'].pk}/edit/?next=" in html
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "said"),
+    [
+        ("verify", Resource.Status.ACTIVE, "確認済みにしました"),
+        ("pause", Resource.Status.PAUSED, "休止中にしました"),
+        ("end", Resource.Status.ENDED, "終了にしました"),
+    ],
+)
+def test_each_action_of_the_queue_can_be_undone(
+    client, checked, kita_coordinator, action, status, said
+):
+    old = checked["old"]
+    client.force_login(kita_coordinator)
+
+    done = client.post(f"/staff/resource-checks/{old.pk}/", {"action": action}, follow=True)
+
+    old.refresh_from_db()
+    assert old.status == status and old.verified_on == TODAY
+    body = done.content.decode()
+    assert said in body and "元に戻す" in body
+
+    undone = client.post("/staff/resource-checks/undo/", follow=True)
+
+    old.refresh_from_db()
+    assert old.status == Resource.Status.ACTIVE
+    assert old.verified_on == TODAY - timedelta(days=400)
+    assert old.verified_by is None
+    assert "「古い確認の会」を元に戻しました。" in undone.content.decode()
+    assert old.history.first().history_change_reason == "確認を元に戻す"
+
+
+def test_the_staff_page_links_the_queue_with_its_count(client, checked, kita_coordinator):
+    client.force_login(kita_coordinator)
+
+    html = client.get("/staff/").content.decode()
+
+    assert 'href="/staff/resource-checks/"' in html
+    assert '確認が必要な地域資源 <span class="count-badge">2件</span>' in html
+    assert 'href="/staff/resources/new/"' in html

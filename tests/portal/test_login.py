@@ -93,14 +93,14 @@ def test_the_lock_is_per_account(client, care_manager, city_staff):
     assert is_logged_in(client)
 
 
-@pytest.mark.parametrize("role", ["care_manager", "city_staff"])
-def test_a_logged_in_user_visiting_login_goes_home(client, request, role):
+@pytest.mark.parametrize(("role", "home"), [("care_manager", "/"), ("city_staff", "/staff/")])
+def test_a_logged_in_user_visiting_login_goes_to_their_start_page(client, request, role, home):
     client.force_login(request.getfixturevalue(role))
 
     response = client.get(LOGIN_URL)
 
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == home
 
 
 def test_logout_is_a_post_and_ends_the_session(client, care_manager):

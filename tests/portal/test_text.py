@@ -15,6 +15,7 @@ from portal.text import (
     name_key,
     normalize,
     normalize_address,
+    search_key,
 )
 
 # Half-width katakana (ｶﾞ, ﾊﾟ, ｰ …) keyed by the full-width katakana they stand for.
@@ -186,3 +187,49 @@ def test_a_name_key_reads_kanji_ordinals_as_digits():
 )
 def test_an_address_key_reads_a_block_number_as_its_chome(address):
     assert address_key(address).startswith(normalize_address("大阪市北区梅田1丁目"))
+
+
+# Search variants (search_key) ----------------------------------------------------
+
+
+@given(JAPANESE_TEXT)
+def test_search_key_is_idempotent(text):
+    assert search_key(search_key(text)) == search_key(text)
+
+
+@given(st.integers(min_value=1, max_value=9999))
+def test_kanji_numerals_before_a_counter_are_the_number(number):
+    digits = "〇一二三四五六七八九"
+
+    def kanji(n: int) -> str:
+        out = ""
+        for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
+            count, n = divmod(n, value)
+            if count:
+                out += ("" if count == 1 else digits[count]) + unit
+        return out + (digits[n] if n else "")
+
+    assert search_key(f"{kanji(number)}歳体操") == search_key(f"{number}歳体操")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("百歳体操", "100歳体操"),
+        ("いきいき百歳体操", "いきいき１００歳体操"),
+        ("買い物", "買物"),
+        ("申し込み", "申込み"),
+        ("タイソー", "たいそう"),
+        ("たいそお", "たいそう"),
+        ("ヴァイオリン", "バイオリン"),
+        ("霞ケ関", "霞が関"),
+        ("霞ヶ関", "霞が関"),
+    ],
+)
+def test_spelling_variants_have_one_search_key(one, other):
+    assert search_key(one) == search_key(other)
+
+
+def test_kanji_numerals_without_a_counter_stay_words():
+    assert search_key("一緒に") == "一緒に"
+    assert search_key("千里") == "千里"

@@ -6,13 +6,17 @@ import html
 import re
 from urllib.parse import parse_qsl
 
-_RESULT = re.compile(r'<h[23] class="result__name"><a href="/resources/(\d+)/">([^<]+)</a>')
+_RESULT = re.compile(
+    r'<h[23] class="result__name"><a href="/resources/(\d+)/(?:\?back=[^"]*)?">([^<]+)</a>'
+)
 _COUNT = re.compile(r'class="result-count" role="status" data-count="(\d+)"')
 _ERROR = re.compile(r'<p class="form-errors" role="alert">([^<]*)</p>')
 _NOTICE = re.compile(r'<p class="notice">([^<]*)</p>')
 _CHIP = re.compile(
     r'<a class="chip" href="\?([^"]*)" aria-label="[^"]*">(.*?) <span aria-hidden="true">✕</span>'
 )
+_DROPPED = re.compile(r'<p class="notice notice--dropped">「(.*?)」では見つからないため')
+_SUGGESTION = re.compile(r'<p class="suggestion">[^<]*<a href="\?([^"]*)">([^<]*)</a>')
 _NEXT_PAGE = re.compile(r'rel="next" href="\?([^"]*)"')
 
 
@@ -35,6 +39,16 @@ def listed_ids(response) -> list[int]:
 
 def result_count(response) -> int:
     return int(_COUNT.search(text(response)).group(1))
+
+
+def dropped(response) -> list[str]:
+    """The typed words the search left out because they found nothing."""
+    return [html.unescape(w) for w in _DROPPED.findall(text(response))]
+
+
+def suggestions(response) -> list[str]:
+    """The words offered as 「もしかして」."""
+    return [html.unescape(w) for _q, w in _SUGGESTION.findall(text(response))]
 
 
 def errors(response) -> list[str]:

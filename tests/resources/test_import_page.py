@@ -84,7 +84,7 @@ def test_the_preview_lists_problems_by_row_and_column_and_confirm_writes_nothing
     client.force_login(city_staff)
     upload(
         client,
-        csv_bytes([["名称", "緯度", "経度"], ["あおぞら", "135", "34"]], encoding="cp932"),
+        csv_bytes([["名称", "緯度", "経度"], ["あおぞら", "34.7", ""]], encoding="cp932"),
         "list.csv",
     )
 
@@ -92,7 +92,7 @@ def test_the_preview_lists_problems_by_row_and_column_and_confirm_writes_nothing
     html = preview.content.decode()
 
     assert counts(preview)["errors"] == "1"
-    assert re.search(r"<td>2</td><td>緯度</td><td>緯度 135・経度 34 は緯度と経度が逆です", html)
+    assert re.search(r"<td>2</td><td>緯度</td><td>緯度と経度は両方入力するか", html)
     assert 'value="confirm"' not in html
     response = client.post(PREVIEW_URL, {"action": "confirm"})
     assert response.status_code == 200

@@ -40,11 +40,14 @@ def salon_import(**kwargs):
 
 
 def test_the_real_cp932_wam_file_imports_as_other_resources_with_their_points(areas):
-    result = resources_import_path(WAM_OSAKA, dry_run=False)
+    result = resources_import_path(WAM_OSAKA, dry_run=False, skip_outside=True)
 
     assert result.errors == []
     assert (result.kind, result.encoding, result.header_row) == ("csv", "cp932", 1)
-    assert (result.new, result.updated, result.unchanged) == (841, 0, 0)
+    assert result.layout == "WAM NET 障害福祉サービス等情報"
+    # 大阪府's file: the 272 homes of 大阪市 in, the rest of the prefecture left out.
+    assert (result.new, result.updated, result.unchanged, result.outside) == (272, 0, 0, 569)
+    assert str(result.warnings[0]).startswith("市外の 569行は取り込みません（堺市 61行")
     home = Resource.objects.get(code="A0000022007")
     assert home.name == "グループホーム　にっこにこ今里"
     assert home.kana == "ぐるーぷほーむにっこにこいまざと"
@@ -54,6 +57,7 @@ def test_the_real_cp932_wam_file_imports_as_other_resources_with_their_points(ar
     assert home.location_source == Resource.LocationSource.EXACT
     assert home.contact_phone == "06-6210-2412"
     assert home.area is not None
+    assert home.visibility == Resource.Visibility.STAFF  # no 公開範囲 column: not published
     assert home.history.get().history_change_reason.startswith("表計算ファイルの取込")
 
 
@@ -68,12 +72,12 @@ def test_the_wam_file_names_columns_it_skips_and_points_outside_every_area(areas
 
 
 def test_importing_the_same_file_again_changes_nothing_and_writes_no_history(areas):
-    resources_import_path(WAM_OSAKA, dry_run=False)
+    resources_import_path(WAM_OSAKA, dry_run=False, skip_outside=True)
     histories = History.objects.count()
 
-    again = resources_import_path(WAM_OSAKA, dry_run=False)
+    again = resources_import_path(WAM_OSAKA, dry_run=False, skip_outside=True)
 
-    assert (again.new, again.updated, again.unchanged) == (0, 0, 841)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 272)
     assert History.objects.count() == histories
 
 
@@ -91,13 +95,13 @@ def test_the_prefecture_list_keeps_leading_zeros_and_finds_the_ward_of_a_truncat
     assert in_kita.lat is None
 
 
-def test_the_tokyo_file_is_refused_with_each_problem_by_row_and_column(areas):
+def test_the_tokyo_file_is_refused_as_outside_the_city_said_once(areas):
     result = resources_import_path(TOKYO, dry_run=False)
 
     messages = [str(p) for p in result.errors]
-    assert any(m.startswith("65行目 「緯度」") and "逆" in m for m in messages)
-    assert any("「アクセス方法」" in m and "長すぎます" in m for m in messages)
-    assert any("名称と住所が" in m and "重複" in m for m in messages)
+    assert result.layout == "推奨データセット 公共施設一覧"
+    assert messages[0].startswith(f"2行目 「住所」: 市外の行が {result.outside}行あります（東京都")
+    assert result.outside > 120
     assert not result.written
     assert Resource.objects.count() == 0
 
@@ -227,7 +231,7 @@ def test_one_invalid_row_writes_nothing(areas, town_blocks):
     result = resources_import(salon_workbook(rows), filename="salons.xlsx", dry_run=False)
 
     assert [str(p) for p in result.errors] == [
-        "6行目 「圏域」: 区域「ないない圏域」はありません（例: 港区、北区）。"
+        "6行目 「圏域」: 区域「ないない圏域」はありません — 1行。「値の割り当て」で選んでください。"
     ]
     assert not result.written
     assert Resource.objects.count() == 0
@@ -331,10 +335,10 @@ BAD_FILES = {
         "fifth.csv",
         "2行目 「開催日」: 「2023年2月第5水曜」: 2023年2月に第5水曜日はありません",
     ),
-    "swapped lat/lng": (
-        csv_bytes([["名称", "緯度", "経度"], ["あおぞら", "135.5", "34.7"]]),
-        "swapped.csv",
-        "2行目 「緯度」: 緯度 135.5・経度 34.7 は緯度と経度が逆です",
+    "half a point": (
+        csv_bytes([["名称", "緯度", "経度"], ["あおぞら", "34.7", ""]]),
+        "half.csv",
+        "2行目 「緯度」: 緯度と経度は両方入力するか、両方空欄にしてください",
     ),
     "unknown area": (
         csv_bytes([["名称", "圏域"], ["あおぞら", "天満圏域"]]),
@@ -426,16 +430,14 @@ def test_the_command_dry_run_writes_nothing(areas, tmp_path):
 def test_the_command_fails_with_the_rows_and_writes_nothing(areas, tmp_path):
     path = tmp_path / "list.csv"
     path.write_bytes(
-        csv_bytes(
-            [["名称", "緯度", "経度"], ["あおぞら", "34.7", "135.5"], ["いい会", "135", "34"]]
-        )
+        csv_bytes([["名称", "緯度", "経度"], ["あおぞら", "34.7", "135.5"], ["いい会", "34.7", ""]])
     )
     err = StringIO()
 
     with pytest.raises(CommandError, match="1件の問題があるため、何も書き込みませんでした"):
         call_command("import_resources", str(path), stdout=StringIO(), stderr=err)
 
-    assert "問題 3行目 「緯度」: 緯度 135・経度 34 は緯度と経度が逆です" in err.getvalue()
+    assert "問題 3行目 「緯度」: 緯度と経度は両方入力するか" in err.getvalue()
     assert Resource.objects.count() == 0
 
 
@@ -538,14 +540,16 @@ def test_salon_header_is_recognised():
 
 def test_imported_and_updated_resources_are_found_by_the_search(client, areas):
     header = ["資源コード", "名称", "区"]
-    resources_import(csv_bytes([header, ["S-1", "梅田ふれあいサロン", "北区"]]), dry_run=False)
+    resources_import(
+        csv_bytes([header, ["S-1", "梅田ふれあいサロン", "北区"]]), dry_run=False, publish=True
+    )
     resources_import(csv_bytes([header, ["S-1", "梅田ひだまりサロン", "北区"]]), dry_run=False)
 
     found = client.get("/resources/", {"q": "ひだまり"}).content.decode()
     gone = client.get("/resources/", {"q": "ふれあい"}).content.decode()
 
     assert "梅田ひだまりサロン" in found
-    assert "梅田ふれあいサロン" not in gone and "梅田ひだまりサロン" not in gone
+    assert "「ふれあい」では見つからないため" in gone and "梅田ふれあいサロン" not in gone
 
 
 def test_an_ods_spreadsheet_is_read_too(areas):

@@ -12,22 +12,27 @@ from portal.municipality import city
 from resources.models import Category, Feature, Resource, ScheduleRule, Target
 from resources.search import reference_lists
 from resources.services import resource_create, resource_update
+from resources.words import vocabulary
 from tests.conftest import add_schedule, make_resource
 from tests.resources.search_pages import listed_names, text
 
-# The data version, the area look-up, the matching ids (the count), the page, and the
-# page's categories and schedules;
-# areas, categories, targets and features come from the cached reference lists.
-SEARCH_QUERIES = 6
-# The data version, the rows, then each row's categories (one query for all rows).
-MAP_QUERIES = 3
+# The data version, the area look-up, whether the words together find anything (else
+# the words that empty the result are dropped), the matching ids (the count), the
+# page, and the page's categories and schedules; areas, categories, targets and
+# features come from the cached reference lists, labels, areas and 町丁 from the
+# cached vocabulary of words (resources/words.py).
+SEARCH_QUERIES = 7
+# The data version, the rows, then each row's categories and schedules (one query
+# each for all rows: the popups show when, where and the cost).
+MAP_QUERIES = 4
 # The map with an area filter adds the area look-up.
-MAP_FILTERED_QUERIES = 4
+MAP_FILTERED_QUERIES = 5
 # The resource with its area and the area's parent, its nearby resources, then its
 # categories (the marker and the page read them once, from the view), schedules,
 # targets and features; and the data version, read once per request for the city's
-# settings that every page shows (portal.municipality.city, kept per version).
-DETAIL_QUERIES = 7
+# settings that every page shows (portal.municipality.city, kept per version); and its
+# days off and notices (the next dates, resources/templatetags/resource_dates.py).
+DETAIL_QUERIES = 8
 
 FILTERS = {
     "q": "サロン",
@@ -76,6 +81,7 @@ def test_the_filtered_search_page_costs_the_same_queries_for_30_or_60_resources(
     for total in (30, 60):
         add_resources(30)
         reference_lists()  # areas and categories come from the cache, filled after a change
+        vocabulary()  # and the words' vocabulary
         city()  # and the city's settings
 
         with django_assert_num_queries(SEARCH_QUERIES):

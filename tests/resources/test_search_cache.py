@@ -87,11 +87,15 @@ def test_an_import_shows_at_once(client, areas):
     from resources.importing import resources_import
 
     header = ["資源コード", "名称", "区"]
-    resources_import(csv_bytes([header, ["S-1", "梅田ふれあいサロン", "北区"]]), dry_run=False)
+    resources_import(
+        csv_bytes([header, ["S-1", "梅田ふれあいサロン", "北区"]]), dry_run=False, publish=True
+    )
     assert listed_names(client.get("/resources/", {"q": "サロン"})) == ["梅田ふれあいサロン"]
 
     # Written in bulk, past the ORM's signals.
-    resources_import(csv_bytes([header, ["S-2", "梅田ひだまりサロン", "北区"]]), dry_run=False)
+    resources_import(
+        csv_bytes([header, ["S-2", "梅田ひだまりサロン", "北区"]]), dry_run=False, publish=True
+    )
 
     assert sorted(listed_names(client.get("/resources/", {"q": "サロン"}))) == [
         "梅田ひだまりサロン",
@@ -186,8 +190,9 @@ def test_with_the_cache_off_every_page_is_searched_again(
 ):
     client.get("/resources/", {"q": "サロン"})
 
-    # the data version, matching ids, page, schedules, categories
-    with django_assert_num_queries(5):
+    # the data version, whether the words find anything, matching ids, page,
+    # schedules, categories
+    with django_assert_num_queries(6):
         client.get("/resources/", {"q": "サロン"})
 
 
@@ -228,5 +233,5 @@ def test_pages_with_parameters_the_search_does_not_read_are_not_kept(
 ):
     client.get("/resources/", {"q": "サロン", "utm_source": "mail"})
 
-    with django_assert_num_queries(5):  # searched again: not filed in the cache
+    with django_assert_num_queries(6):  # searched again: not filed in the cache
         client.get("/resources/", {"q": "サロン", "utm_source": "mail"})

@@ -10,7 +10,7 @@ from portal.geo import reset_locator
 from portal.models import AddressPoint
 from resources.models import Category, Feature, Resource, ScheduleRule, Target
 from tests.conftest import add_schedule, make_resource
-from tests.resources.search_pages import chips, errors, listed_names, text
+from tests.resources.search_pages import chips, dropped, errors, listed_names, notices, text
 
 # Places inside the conftest areas: 北区 第1圏域, 北区 第2圏域, 港区 第1圏域.
 IN_KITA1 = {"lat": 34.70, "lng": 135.49}
@@ -280,13 +280,15 @@ def test_an_area_with_a_radius_searches_around_the_area_centre(client, minato1):
     assert "港区 第1圏域から1km以内" in chips(response)
 
 
-def test_an_unknown_place_says_so_in_japanese(client, umeda):
+def test_an_unknown_place_is_dropped_with_a_message_in_japanese(client, umeda, public_salon):
     response = client.get("/resources/", {"near": "存在しない町"})
 
-    assert errors(response) == [
-        "「存在しない町」の場所が見つかりません。町名（例: 梅田1丁目）で入力してください。"
+    assert errors(response) == []
+    assert notices(response) == [
+        "「存在しない町」の場所が見つからないため、場所を除いて探しました。"
+        "町名（例: 梅田1丁目）で入力してください。"
     ]
-    assert listed_names(response) == []
+    assert "梅田ふれあいサロン" in listed_names(response)
 
 
 # Sort ----------------------------------------------------------------------------
@@ -377,8 +379,9 @@ def test_each_active_filter_shows_a_chip_whose_link_drops_only_that_filter(clien
     response = client.get("/resources/", as_query([*ALL_FILTERS, ("page", "1")]))
 
     assert errors(response) == []
+    # Nothing is registered: the word is left out, said so, and has no chip.
+    assert dropped(response) == ["体操"]
     assert chips(response) == {
-        "「体操」": without("q"),
         "北区": without("area"),
         "運動": without(("category", "exercise")),
         "交流": without(("category", "交流")),

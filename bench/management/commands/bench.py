@@ -46,7 +46,7 @@ class Command(BaseCommand):
             choices=[section.key for section in SECTIONS],
             metavar="SECTION",
             help=(
-                "測る部分を選びます（shapes, geojson, pdf, import, throughput, jobs。"
+                "測る部分を選びます（shapes, geojson, pdf, import, throughput, jobs, analysis。"
                 "複数可、既定はすべて）"
             ),
         )

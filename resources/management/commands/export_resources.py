@@ -20,7 +20,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=["csv", "xlsx", "hsds"], default="csv")
+        parser.add_argument(
+            "--format",
+            choices=["csv", "xlsx", "hsds", "kayoinoba", "jichitai"],
+            default="csv",
+            help="kayoinoba: 厚生労働省 通いの場のオープンデータの形式、"
+            "jichitai: 自治体標準オープンデータセットの形式（どちらも公開の資源だけ）",
+        )
         parser.add_argument(
             "--public-only",
             action="store_true",
@@ -45,6 +51,15 @@ class Command(BaseCommand):
             }
             content = json.dumps(page, ensure_ascii=False, indent=1).encode("utf-8")
             count = len(items)
+        elif format in ("kayoinoba", "jichitai"):
+            from resources import opendata_layouts
+
+            writer = {
+                "kayoinoba": opendata_layouts.kayoinoba_csv,
+                "jichitai": opendata_layouts.jichitai_csv,
+            }[format]
+            content = writer()
+            count = None
         else:
             exported = registry_export(fmt=format, public_only=public_only)
             content = exported.content

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from portal import weekdays
 from portal.models import LAT_VALIDATORS, LNG_VALIDATORS, Area
-from portal.text import normalize
+from portal.text import search_key
 from resources.fields import BigramVectorField
 
 # The weekday vocabulary is the kernel's (portal/weekdays.py). resources/exporting.py
@@ -245,6 +245,20 @@ class Resource(models.Model):
         blank=True,
         help_text=_("立ち上げ・拡充した日（年度の集計に使います）"),
     )
+    holiday_rule = models.CharField(
+        _("祝日の開催"),
+        max_length=10,
+        choices=[
+            ("", _("種別どおり（通いの場は祝日休み）")),
+            ("closed", _("祝日は休み")),
+            ("open", _("祝日も開催")),
+        ],
+        blank=True,
+        default="",
+        help_text=_(
+            "国民の祝日・振替休日に開催するかどうか。通いの場（サロン・体操・認知症カフェ・趣味の会）は、空欄なら祝日は休みです。"
+        ),
+    )
     verified_on = models.DateField(_("確認日"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -253,6 +267,13 @@ class Resource(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    needs_recheck = models.BooleanField(
+        _("要確認"),
+        default=False,
+        help_text=_(
+            "確認の依頼と督促に答えがなかった資源（一覧で後ろに並びます）。確認すると外れます。"
+        ),
     )
 
     # Derived by every write (resources/services.py), for search and the filters.
@@ -289,7 +310,7 @@ class Resource(models.Model):
             # What anonymous searches read most: public, active resources in
             # 五十音 order, by fee and weekday, and by place.
             models.Index(
-                fields=["kana", "name", "id"],
+                fields=["needs_recheck", "kana", "name", "id"],
                 condition=models.Q(visibility="public", status="active"),
                 name="resource_public_kana",
             ),
@@ -337,8 +358,23 @@ class Resource(models.Model):
             raise ValidationError(errors)
 
     def build_search_text(self) -> str:
-        parts = [self.name, self.kana, self.description, self.organiser, self.venue, self.address]
-        return normalize(" ".join(p for p in parts if p))
+        """The indexed text: the fields in search form, then their readings
+        (resources/readings.py), so that 体操 and たいそう match the same resources;
+        apart by ``|``, which is never in a query, so no match spans two."""
+        return search_document(
+            [self.name, self.kana, self.description, self.organiser, self.venue, self.address]
+        )
+
+    def build_name_text(self) -> str:
+        """The name and its readings in search form, for the relevance order."""
+        return search_document([self.name, self.kana])[:600]
+
+    @property
+    def closed_on_holidays(self) -> bool:
+        """Whether the resource skips national holidays (resources/occurrences.py)."""
+        if self.holiday_rule:
+            return self.holiday_rule == "closed"
+        return self.resource_type in GATHERING_TYPES
 
     @property
     def is_staff_only(self) -> bool:
@@ -363,6 +399,31 @@ class Resource(models.Model):
                 % {"area": self.area.label, "km": km}
             ]
         return []
+
+
+def search_document(parts) -> str:
+    from resources.readings import reading
+
+    # Each field and each reading apart: a match never spans two of them.
+    written = [p for p in parts if p]
+    keys = [search_key(p) for p in written]
+    spoken = [r for p, key in zip(written, keys, strict=True) if (r := reading(p)) != key]
+    return READING_SEPARATOR.join(dict.fromkeys(k for k in keys + spoken if k))
+
+
+READING_SEPARATOR = "|"
+
+
+# 通いの場: the kinds of resource people go to on a day, closed on national
+# holidays unless the resource says otherwise (Resource.holiday_rule).
+GATHERING_TYPES = frozenset(
+    {
+        Resource.Type.SALON,
+        Resource.Type.EXERCISE,
+        Resource.Type.DEMENTIA_CAFE,
+        Resource.Type.HOBBY,
+    }
+)
 
 
 class ScheduleRule(models.Model):
@@ -477,28 +538,96 @@ class ScheduleRule(models.Model):
         return data
 
 
-class UnmetSearch(models.Model):
-    """A word residents searched with that found nothing, or that was dropped so
-    that the search found something, counted per area and ISO week.
+class ScheduleException(models.Model):
+    """A change to a resource's dates for a while: days off (「12月29日〜1月3日はお休み」)
+    or a notice (「1月は会場を○○に変更」) shown until its end date.
 
-    Nothing identifies who searched: no address, user or cookie is kept. The
-    analysis pages (地域分析) read these counts; resources/demand.py writes them.
+    Days off remove the dates they cover from every output (これから, calendars,
+    予定表); a notice is shown beside them from ``starts_on`` to ``ends_on`` and
+    then no more (its expiry). resources/occurrences.py reads both.
     """
 
-    word = models.CharField(_("検索語"), max_length=100)
-    area = models.ForeignKey(
-        Area, verbose_name=_("区域"), on_delete=models.CASCADE, null=True, blank=True
+    class Kind(models.TextChoices):
+        CLOSED = "closed", _("お休み")
+        NOTICE = "notice", _("お知らせ")
+
+    resource = models.ForeignKey(
+        Resource,
+        on_delete=models.CASCADE,
+        related_name="schedule_exceptions",
+        verbose_name=_("地域資源"),
     )
-    week = models.DateField(_("週（月曜日）"))
-    count = models.PositiveIntegerField(_("回数"), default=0)
+    kind = models.CharField(_("種類"), max_length=10, choices=Kind.choices, default=Kind.CLOSED)
+    starts_on = models.DateField(_("開始日"))
+    ends_on = models.DateField(_("終了日"), help_text=_("この日を過ぎると表示しません。"))
+    text = models.CharField(
+        _("内容"),
+        max_length=200,
+        blank=True,
+        help_text=_("例: 年末年始はお休みです／1月は会場を○○集会所に変更します"),
+    )
 
     class Meta:
-        verbose_name = _("見つからなかった検索")
-        verbose_name_plural = _("見つからなかった検索")
-        indexes = [models.Index(fields=["week", "area"])]
+        verbose_name = _("休み・お知らせ")
+        verbose_name_plural = _("休み・お知らせ")
+        ordering = ["starts_on", "id"]
+        indexes = [models.Index(fields=["resource", "ends_on"])]
         constraints = [
-            models.UniqueConstraint(fields=["word", "area", "week"], name="unmet_search_once")
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="schedule_exception_ends_after_start",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.word} ({self.week:%Y-%m-%d}) ×{self.count}"
+        return self.describe()
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError(
+                {"ends_on": _("終了日は開始日と同じか、それより後の日にしてください。")}
+            )
+        if self.kind == self.Kind.NOTICE and not self.text:
+            raise ValidationError({"text": _("お知らせの内容を入力してください。")})
+
+    def covers(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+    def describe(self) -> str:
+        """「12月29日〜1月3日はお休み」 / the notice's own words."""
+        from resources.occurrences import month_day
+
+        if self.starts_on == self.ends_on:
+            span = month_day(self.starts_on)
+        else:
+            span = _("%(start)s〜%(end)s") % {
+                "start": month_day(self.starts_on),
+                "end": month_day(self.ends_on),
+            }
+        if self.kind == self.Kind.CLOSED:
+            text = _("%(span)sはお休み") % {"span": span}
+            return f"{text}（{self.text}）" if self.text else text
+        return f"{self.text}（{span}）"
+
+
+# The registry's upkeep, in modules of their own (imported here so that Django
+# registers them as this app's models).
+from resources.models.changes import ChangeRequest, GroupLink, VerificationRequest  # noqa: E402
+from resources.models.demand import UnmetSearch  # noqa: E402
+from resources.models.imports import ImportProfile  # noqa: E402
+
+__all__ = [
+    "Category",
+    "ChangeRequest",
+    "Feature",
+    "GroupLink",
+    "ImportProfile",
+    "ReferenceItem",
+    "Resource",
+    "ScheduleException",
+    "ScheduleRule",
+    "Target",
+    "TimeOfDay",
+    "UnmetSearch",
+    "VerificationRequest",
+]

@@ -1,0 +1,168 @@
+"""The coordinators' editor (thin views): a resource of their areas, on a phone.
+
+``/staff/resources/new/`` and ``/staff/resources/<id>/edit/``; a resource outside
+the reader's areas answers 404 (``resources.policy``). Saving writes through
+``resources.services`` and marks the record confirmed today by the editor.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.utils import ErrorDict, ErrorList
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.decorators import add_validation_errors, records_page
+from portal.roles import areas_served_by
+from resources.editor_forms import (
+    ResourceEditForm,
+    ScheduleFormSet,
+    rule_initial,
+    rules_from,
+    with_one_more_row,
+)
+from resources.models import Resource
+from resources.policy import resource_for_user, resources_editable_by
+from resources.services import resource_create, resource_update
+
+
+@records_page
+@require_http_methods(["GET", "POST"])
+def resource_new(request: HttpRequest) -> HttpResponse:
+    return _editor(request, None)
+
+
+@records_page
+@require_http_methods(["GET", "POST"])
+def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _editor(request, resource_for_user(request.user, pk, write=True))
+
+
+@records_page
+@require_POST
+def resource_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """「確認した」 on the resource page: the record is as it should be, today."""
+    resource = resource_for_user(request.user, pk, write=True)
+    resource_confirmed(resource=resource, by=request.user)
+    messages.success(request, _("「%(name)s」を確認済みにしました。") % {"name": resource.name})
+    return redirect(_next_url(request, resource.get_absolute_url()))
+
+
+def resource_confirmed(*, resource: Resource, by, reason: str = "") -> Resource:
+    return resource_update(
+        resource=resource,
+        by=by,
+        reason=reason or _("情報を確認"),
+        verified_on=timezone.localdate(),
+        verified_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _editor(request: HttpRequest, resource: Resource | None) -> HttpResponse:
+    user = request.user
+    areas = areas_served_by(user)
+    existing = {rule.pk: rule for rule in resource.schedules.all()} if resource else {}
+    data = request.POST if request.method == "POST" else None
+    adding_row = data is not None and "add_rule" in data
+    if adding_row:
+        data = with_one_more_row(data)
+    form = ResourceEditForm(data, areas=areas, instance=resource or Resource())
+    formset = ScheduleFormSet(
+        data, prefix="rules", initial=[rule_initial(rule) for rule in existing.values()]
+    )
+    if adding_row:
+        # Only a row more: what was typed stays, and nothing is judged yet.
+        form._errors = ErrorDict()
+        for row in formset.forms:
+            row._errors = ErrorDict()
+        formset._errors, formset._non_form_errors = [], ErrorList()
+    elif data is not None and all([form.is_valid(), formset.is_valid()]):
+        saved = _save(request, form, formset, resource, existing)
+        if saved is not None:
+            messages.success(
+                request,
+                _("「%(name)s」を保存しました。確認日は今日になりました。") % {"name": saved.name},
+            )
+            return redirect(_next_url(request, saved.get_absolute_url()))
+    formset_errors = [
+        _("開催日時（%(n)s件目）: %(message)s") % {"n": number, "message": message}
+        for number, row in enumerate(formset.forms, start=1)
+        if formset.is_bound and not adding_row
+        for field_errors in row.errors.values()
+        for message in field_errors
+    ]
+    return render(
+        request,
+        "resources/editor.html",
+        {
+            "form": form,
+            "formset": formset,
+            "formset_errors": formset_errors,
+            "resource": resource,
+            "is_new": resource is None,
+            "next": _next_url(request, ""),
+        },
+        status=200,
+    )
+
+
+def _save(request, form, formset, resource, existing) -> Resource | None:
+    user = request.user
+    fields = form.changes()
+    rules = rules_from(formset, existing)
+    reason = _("編集画面で更新") if resource else _("編集画面で登録")
+    if resource and fields.get("status") != resource.status:
+        reason = _("状態を「%(status)s」に変更: %(why)s") % {
+            "status": Resource.Status(fields["status"]).label,
+            "why": form.cleaned_data.get("status_reason") or "—",
+        }
+    confirmed = {"verified_on": timezone.localdate(), "verified_by": user}
+    categories = form.cleaned_data.get("categories") or []
+    try:
+        with transaction.atomic():
+            if resource is None:
+                saved = resource_create(
+                    by=user,
+                    categories=categories,
+                    schedules=rules,
+                    reason=reason,
+                    **fields,
+                    **confirmed,
+                )
+            else:
+                saved = resource_update(
+                    resource=resource,
+                    by=user,
+                    categories=categories,
+                    schedules=rules,
+                    reason=reason,
+                    **fields,
+                    **confirmed,
+                )
+            if not resources_editable_by(user).filter(pk=saved.pk).exists():
+                raise ValidationError(
+                    {
+                        "area": _(
+                            "この住所・区域はあなたの担当区域の外です。担当区域から区域を選んでください。"
+                        )
+                    }
+                )
+    except ValidationError as error:
+        add_validation_errors(form, error)
+        return None
+    return saved
