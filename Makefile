@@ -5,25 +5,26 @@ PY := $(VENV)/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The settings refuse to start without SECRET_KEY unless DEBUG is on; the
-# commands run from here (messages, bench, the demo's migrate) get a
-# development key when the environment gives none. Production sets its own
-# and starts gunicorn outside make (README: Deploy).
-export SECRET_KEY ?= dev-only-make-key-not-for-production
 
 .PHONY: install system-deps messages run test test-fast lint format bench collectstatic
 
 # The compiled catalogues (locale/*/LC_MESSAGES/*.mo) are built, not committed.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-install: $(VENV)/.installed $(MO_FILES)
+install: $(VENV)/.installed .secret_key $(MO_FILES)
+
+# The settings refuse to start without a SECRET_KEY unless DEBUG is on: this
+# machine's own random key, used when the environment gives none (production
+# sets SECRET_KEY, the same on every host: README "Security").
+.secret_key:
+	@umask 077 && python3 -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python python3.11
 	@touch $@
 
 # Without gettext the portal runs in Japanese only; say so rather than fail.
-locale/%.mo: locale/%.po | $(VENV)/.installed
+locale/%.mo: locale/%.po | $(VENV)/.installed .secret_key
 	@bash scripts/system-deps.sh messages
 	@if command -v msgfmt >/dev/null 2>&1; then \
 	  $(PY) manage.py compilemessages --verbosity 0; \
@@ -34,7 +35,7 @@ locale/%.mo: locale/%.po | $(VENV)/.installed
 # After changing user-facing strings: extract them into locale/en/LC_MESSAGES/django.po,
 # then translate every entry msgfmt counts as untranslated or fuzzy
 # (msgattrib --untranslated / --only-fuzzy locale/en/LC_MESSAGES/django.po lists them).
-messages: $(VENV)/.installed
+messages: $(VENV)/.installed .secret_key
 	@bash scripts/system-deps.sh messages
 	$(PY) manage.py makemessages --locale en
 	@msgfmt --statistics --check -o /dev/null locale/en/LC_MESSAGES/django.po

@@ -157,6 +157,12 @@ def _page_key(request: HttpRequest) -> str:
     return versioned_key(f"page:{digest}")
 
 
+KEPT_HEADERS = ("Content-Disposition",)
+# A response larger than this (a long PDF) is not kept: the memory cache holds
+# up to 1,000 entries, and the rate limit guards what is not kept.
+PAGE_CACHE_MAX_BYTES = 512 * 1024
+
+
 def cache_public_page(*, params: Collection[str]):
     """Serve the view's response from the cache to visitors who are not logged in.
 
@@ -174,13 +180,21 @@ def cache_public_page(*, params: Collection[str]):
             key = _page_key(request)
             stored = cache.get(key)
             if stored is not None:
-                content, content_type = stored
-                return HttpResponse(content, content_type=content_type)
+                content, content_type, *kept = stored
+                response = HttpResponse(content, content_type=content_type)
+                for name, value in (kept[0] if kept else {}).items():
+                    response[name] = value
+                return response
             response = view(request, *args, **kwargs)
             personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            if response.status_code == 200 and not response.streaming and not personal:
+            small = len(getattr(response, "content", b"")) <= PAGE_CACHE_MAX_BYTES
+            if response.status_code == 200 and not response.streaming and not personal and small:
+                # A file keeps its name (PDFs, CSVs: Content-Disposition).
+                kept = {h: response[h] for h in KEPT_HEADERS if h in response}
                 cache.set(
-                    key, (response.content, response["Content-Type"]), settings.SEARCH_CACHE_SECONDS
+                    key,
+                    (response.content, response["Content-Type"], kept),
+                    settings.SEARCH_CACHE_SECONDS,
                 )
             return response
 

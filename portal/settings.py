@@ -33,6 +33,11 @@ def envlist(name: str, default: str) -> list[str]:
 
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Else the key `make install` wrote for this machine (random, git-ignored, mode
+# 600), so that `manage.py …` works after install without a published key.
+SECRET_KEY_FILE = Path(os.environ.get("SECRET_KEY_FILE") or BASE_DIR / ".secret_key")
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    SECRET_KEY = SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if not DEBUG:
         # Never a key published in the repository outside development: sessions,
@@ -41,6 +46,7 @@ if not SECRET_KEY:
 
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set SECRET_KEY (a long random value, README: Deploy), "
+            "run `make install` (it writes a random .secret_key for this machine), "
             "or DEBUG=1 on a developer's machine."
         )
     # A development key, only with DEBUG on.
@@ -209,6 +215,14 @@ SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
+# HSTS covers the portal's own host and any host below it (portal.city.example.jp
+# and *.portal.city.example.jp), not the city's other sites: on by default.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE and envbool("HSTS_INCLUDE_SUBDOMAINS", True)
+# The browsers' preload list takes only a registrable domain (city.example.jp)
+# with every subdomain on HTTPS, which is the city's decision, not the portal's:
+# off unless HSTS_PRELOAD=1, and then check --deploy's reminder is not needed.
+SECURE_HSTS_PRELOAD = SECURE and envbool("HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -377,6 +391,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'self'"],
     },
 }
+
+# Visitors who are not logged in, per address (portal/ratelimits.py): PDFs and
+# HSDS pages that the page cache does not already hold. Empty: no limit.
+PUBLIC_PDF_RATE = os.environ.get("PUBLIC_PDF_RATE", "10/m")
+PUBLIC_API_RATE = os.environ.get("PUBLIC_API_RATE", "60/m")
 
 # The admin's export buttons (django-import-export) escape formulas as the
 # portal's own writer does (portal/spreadsheets.py).

@@ -36,10 +36,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
+from portal.cache import cache_public_page
 from portal.models import Area
 from portal.municipality import city
 from portal.pdf import html_to_pdf, pdf_response, safe_filename
 from portal.qr import qr_svg
+from portal.ratelimits import limit_anonymous
 from portal.roles import Reader, can_see_staff_only, is_city_staff, reader_tier
 from portal.wareki import format_both
 from resources.models import Category, Resource
@@ -495,6 +497,10 @@ def _sheet_dates(resource: ResourceView) -> dict:
 # Views ------------------------------------------------------------------------
 
 
+# The print options a visitor's PDF reads (besides the search's filters).
+PRINT_PARAMS = frozenset({"large", "group", "staff", "paper", "public"})
+
+
 def _respond(document: PrintDocument, request: HttpRequest) -> HttpResponse:
     response = pdf_response(document.pdf(request), document.filename, fallback=document.fallback)
     patch_cache_control(response, private=True, max_age=0)
@@ -503,6 +509,8 @@ def _respond(document: PrintDocument, request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_cookie
+@cache_public_page(params=SEARCH_PARAMS | PRINT_PARAMS)
+@limit_anonymous("public-pdf", "PUBLIC_PDF_RATE")
 def list_pdf(request: HttpRequest) -> HttpResponse:
     try:
         document = list_document(user=request.user, params=request.GET, in_request=True)
@@ -515,12 +523,16 @@ def list_pdf(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_cookie
+@cache_public_page(params=PRINT_PARAMS)
+@limit_anonymous("public-pdf", "PUBLIC_PDF_RATE")
 def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _respond(sheet_document(user=request.user, pk=pk, params=request.GET), request)
 
 
 @require_safe
 @vary_on_cookie
+@cache_public_page(params=PRINT_PARAMS | {"paper"})
+@limit_anonymous("public-pdf", "PUBLIC_PDF_RATE")
 def area_map_pdf(request: HttpRequest, code: str) -> HttpResponse:
     try:
         document = area_map_document(

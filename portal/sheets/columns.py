@@ -170,6 +170,15 @@ def lay_out(table: Table, columns: Columns, mapping: dict | None = None) -> Shee
         if position is None:
             raise SheetFileError("ファイルに行がありません（空のファイルです）。")
     header_number, header_cells = rows[position]
+    # The limit counts the rows under the header (title rows above it are free).
+    from portal.sheets.reading import max_rows
+
+    data_rows = sum(1 for _n, cells in rows[position + 1 :] if not is_blank(cells))
+    if data_rows > max_rows():
+        raise SheetFileError(
+            f"行が多すぎます（{data_rows:,} 行）。1回の取込は {max_rows():,} 行までです。"
+            "ファイルを分けて取り込んでください。"
+        )
     chosen: dict[str, tuple[int, int]] = {}  # key → (rank, index)
     mappings: list[ColumnMapping] = []
     for index, cell in enumerate(header_cells):

@@ -93,12 +93,41 @@ def read_table(data: bytes, filename: str = "", *, columns: Columns | None = Non
         )
     if data.startswith(_ZIP_MAGIC):
         return _read_zip(data, columns)
+    other = _not_a_table(data)
+    if other:
+        raise SheetFileError(
+            f"「{filename or 'ファイル'}」は表のファイルではなく{other}です。"
+            "CSV（.csv）か Excel（.xlsx）のファイルを選んでください。"
+        )
     if suffix in (".xlsx", ".xlsm", ".ods"):
         raise SheetFileError(
             f"「{filename}」は {suffix} ですが、中身が Excel・表計算のファイルではありません"
             "（ZIP 形式になっていません）。Excel で開いて保存し直してください。"
         )
     return _read_csv(data)
+
+
+# What a file that is not a table is, by its first bytes, in words a clerk knows.
+_OTHER_FILES = (
+    (b"%PDF", "PDF"),
+    (b"\x89PNG", "画像（PNG）"),
+    (b"\xff\xd8\xff", "画像（JPEG）"),
+    (b"GIF8", "画像（GIF）"),
+    (b"{\\rtf", "文書（RTF）"),
+)
+
+
+def _not_a_table(data: bytes) -> str:
+    head = data[:8]
+    for magic, name in _OTHER_FILES:
+        if head.startswith(magic):
+            return name
+    import filetype
+
+    guess = filetype.guess(data[:262])
+    if guess is not None and guess.mime not in ("application/zip",):
+        return f"別の種類のファイル（{guess.extension}）"
+    return ""
 
 
 def _too_many_rows() -> SheetFileError:
@@ -115,7 +144,8 @@ def _read_csv(data: bytes) -> Table:
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     width, most = max_columns(), max_rows() + HEADER_SCAN_ROWS
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote left open is an error, not the rest of the file in one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list]] = []
     number = 0
     try:
@@ -125,11 +155,29 @@ def _read_csv(data: bytes) -> Table:
             if number > most:
                 raise _too_many_rows()
     except csv.Error as exc:
-        raise SheetFileError(
-            f'CSV として読み取れません（{exc}）。引用符（"）の閉じ忘れがないか確かめてください。',
-            row=number + 1,
-        ) from None
+        raise _csv_problem(str(exc), number + 1, text) from None
     return Table(rows=rows, kind="csv", encoding=encoding)
+
+
+def _csv_problem(error: str, record: int, text: str) -> SheetFileError:
+    """The csv module's English error, said in Japanese (its words never shown)."""
+    if "field larger than field limit" in error:
+        return SheetFileError(
+            f"セルの文字が長すぎます（{MAX_CELL_CHARS:,} 文字まで）。"
+            '引用符（"）の閉じ忘れで、続く行が一つのセルになっていないか確かめてください。',
+            row=record,
+        )
+    if "unexpected end of data" in error or "EOF" in error:
+        return SheetFileError(
+            f'引用符（"）が閉じられていません。{record}行目のセルの「"」から'
+            'ファイルの終わりまでが一つのセルになってしまいます。閉じる「"」を足してください。',
+            row=record,
+        )
+    return SheetFileError(
+        'CSV として読み取れません。引用符（"）の使い方を確かめてください'
+        '（セルの中の「"」は「""」と二つ重ねます）。',
+        row=record,
+    )
 
 
 def check_row(number: int, cells: list, width: int) -> None:
@@ -192,9 +240,10 @@ def _read_xlsx(data: bytes, columns: Columns | None) -> Table:
         # read_only streams the rows; data_only=False gives a formula's text
         # (=SUM(A1)) instead of a cached result, so nothing computed is trusted.
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
+    except Exception:  # openpyxl raises many kinds on damaged files
         raise SheetFileError(
-            f"Excel ファイルとして読めません（{type(exc).__name__}）。Excel で開いて保存し直してください。"
+            "Excel ファイルとして読めません（壊れているか、Excel の形式ではありません）。"
+            "Excel で開いて保存し直してください。"
         ) from None
     try:
         sheets = [
@@ -228,6 +277,11 @@ def _read_xlsx(data: bytes, columns: Columns | None) -> Table:
 
 def _sheet_table(ws) -> Table:
     width, most = max_columns(), max_rows() + HEADER_SCAN_ROWS
+    # A sheet's <dimension> is what the file says, not what it holds: a small
+    # file may declare A1:XFD1048576, and openpyxl would pad every row to it.
+    # Read only the cells that are there.
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()
     rows: list[tuple[int, list]] = []
     notes: list[Problem] = []
     for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
@@ -253,9 +307,10 @@ def _read_ods(data: bytes) -> Table:
 
     try:
         dataset = tablib.Dataset().load(io.BytesIO(data), format="ods", headers=False)
-    except Exception as exc:
+    except Exception:
         raise SheetFileError(
-            f"表計算（.ods）ファイルとして読めません（{type(exc).__name__}）。"
+            "表計算（.ods）ファイルとして読めません（壊れているか、形式が違います）。"
+            "表計算ソフトで開いて保存し直してください。"
         ) from None
     width, most = max_columns(), max_rows() + HEADER_SCAN_ROWS
     rows = []

