@@ -73,10 +73,6 @@ EXEMPT = {
 # to their owners: each (role, path prefix, canary's field prefix). Remove the
 # entry with the fix; keep this empty.
 KNOWN_OPEN = {
-    # /staff/changes/ lists, for a tier-2 coordinator of 北区第1圏域, a request
-    # of 北区第2圏域 (its 内容 and the sender's name and contact), though its own
-    # page /staff/changes/<pk>/ answers 404 to the same reader.
-    ("kita1_coord", "/staff/changes/", "resources.ChangeRequest."),
 }
 
 
@@ -174,12 +170,15 @@ def world(areas, settings, tmp_path):
         ("staff", Resource.Visibility.STAFF, areas["kita1"], RELATED),
         ("staff_minato", Resource.Visibility.STAFF, areas["minato1"], RELATED),
     ):
+        # Each at a point inside its area: the write service places a resource by
+        # its point unless its area is chosen by hand.
+        lat, lng = (34.65, 135.43) if area == areas["minato1"] else (34.70, 135.49)
         resource = make_resource(
             name=f"資源{key}",
             visibility=visibility,
             area=area,
-            lat=34.70,
-            lng=135.49,
+            lat=lat,
+            lng=lng,
             supporting_coordinator=supporter,
             verified_by=supporter,
         )
@@ -190,6 +189,7 @@ def world(areas, settings, tmp_path):
             overrides={n: readers & t for n, t in field_tier.items()},
         )
         canaries.plant(rule, readers)
+        assert resource.area == area, f"{key} placed in {resource.area}"
         resources[key] = (resource, readers)
     assert set(FIELD_TIERS) <= set(EXPECTED_FIELD_READERS), (
         "a new staff-only field: say who may read it in EXPECTED_FIELD_READERS"
