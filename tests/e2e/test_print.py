@@ -68,7 +68,7 @@ def pdf_from_click(page: Page, link_name: str) -> tuple[str, bytes]:
 
 def test_the_print_button_of_a_search_gives_the_numbered_list(page: Page, live_server, city):
     page.goto(live_server.url + "/resources/")
-    page.get_by_label("ことばで探す").fill("体操")
+    page.get_by_label("ことば・場所で探す").fill("体操")
     page.get_by_role("button", name="探す", exact=True).click()
     expect(page.locator(".result-count")).to_contain_text("1件")
     url, content = pdf_from_click(page, "印刷用PDF")
