@@ -72,8 +72,7 @@ EXEMPT = {
 # Leaks the sweep found in code merged from main at the end of issue 12, left
 # to their owners: each (role, path prefix, canary's field prefix). Remove the
 # entry with the fix; keep this empty.
-KNOWN_OPEN = {
-}
+KNOWN_OPEN = {}
 
 
 def _known_open(role: str, url: str, where: str) -> bool:
