@@ -86,7 +86,8 @@ def watched(page: Page):
 def hover_and_click_markers(page: Page) -> list[str]:
     """Hover and click every marker; the texts of the tooltips and popups shown."""
     shown = []
-    markers = page.locator("path.leaflet-interactive")
+    # Circle markers (detail, the searched point) and the search map's numbered icons.
+    markers = page.locator("path.leaflet-interactive, .leaflet-marker-icon")
     for i in range(markers.count()):
         marker = markers.nth(i)
         marker.hover(force=True)
@@ -111,9 +112,10 @@ def test_planted_script_never_runs_on_the_search_list_and_map(watched: Page, liv
     page = watched
     page.goto(f"{live_server.url}/resources/?q=梅田")
     expect(page.locator("#results")).to_contain_text("<img")
-    page.locator("#resource-map path.leaflet-interactive").first.wait_for()
+    page.locator("#resource-map .leaflet-marker-icon").first.wait_for()
     assert any("onerror" in text for text in hover_and_click_markers(page))
-    # The list as the script replaces it (a filter changed).
+    # The list as the script replaces it (a filter changed, in the drawer).
+    page.locator("#filters > summary").click()
     page.locator("#search-form select").first.select_option(index=0)
     page.get_by_role("button", name="探す").first.click()
     page.wait_for_load_state("networkidle")
@@ -124,7 +126,7 @@ def test_script_in_the_near_parameter_never_runs(watched: Page, live_server, poi
     page = watched
     near = quote(IMG + SCRIPT)
     page.goto(f"{live_server.url}/resources/?near={near}&lat=34.7014&lng=135.4966&radius_km=1")
-    page.locator("#resource-map path.leaflet-interactive").first.wait_for()
+    page.locator("#resource-map .leaflet-marker-icon").first.wait_for()
     shown = hover_and_click_markers(page)
     assert any(text.startswith("<img") for text in shown), shown
     assert_no_script_ran(page)
@@ -146,7 +148,7 @@ def test_planted_script_never_runs_on_the_home_map_and_area_pages(
         assert response.status == 200, path
         page.wait_for_load_state("networkidle")
         if "view=map" in path:
-            page.locator("#resource-map path.leaflet-interactive").first.wait_for()
+            page.locator("#resource-map .leaflet-marker-icon").first.wait_for()
             assert any("onerror" in text for text in hover_and_click_markers(page))
         assert_no_script_ran(page)
 
