@@ -54,19 +54,29 @@ class SheetImportCommand(BaseCommand):
     def run_import(self, path: str, **kwargs) -> SheetResult:
         return sheet_import_path(self.sheet_kind().run, path, **kwargs)
 
-    def handle(self, *args, path: str, dry_run: bool, force: bool, skip_invalid: bool, **options):
+    def column_options(self, items: list[str]) -> dict[int | str, str]:
+        """``--column 見出し=項目`` options as a header → column mapping."""
         keys = self.sheet_kind().columns.importable_keys
         mapping: dict[int | str, str] = {}
-        for item in options["column"]:
+        for item in items:
             header, sep, key = item.partition("=")
             if not sep or (key and key not in keys):
                 raise CommandError(f"--column は「見出し=項目」で指定してください: {item}")
             mapping[header.strip()] = key.strip()
-        user = None
-        if options.get("user"):
-            user = User.objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"利用者「{options['user']}」はいません。")
+        return mapping
+
+    def user_option(self, username: str | None) -> User | None:
+        """The ``--user`` the import is recorded as, if given."""
+        if not username:
+            return None
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"利用者「{username}」はいません。")
+        return user
+
+    def handle(self, *args, path: str, dry_run: bool, force: bool, skip_invalid: bool, **options):
+        mapping = self.column_options(options["column"])
+        user = self.user_option(options.get("user"))
         try:
             result = self.run_import(
                 path,

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from portal.models import User
 from portal.sheets.commands import SheetImportCommand
 from resources.importing.profiles import MappingFileError, mapping_from_json, result_json
 
@@ -51,7 +50,6 @@ class Command(SheetImportCommand):
         )
 
     def handle(self, *args, path: str, dry_run: bool, force: bool, skip_invalid: bool, **options):
-        keys = self.sheet_kind().columns.importable_keys
         columns: dict[int | str, str] = {}
         values: dict = {}
         if options.get("mapping"):
@@ -62,16 +60,8 @@ class Command(SheetImportCommand):
                 raise CommandError(f"割り当てのファイルを開けません: {exc}") from exc
             except MappingFileError as exc:
                 raise CommandError(str(exc)) from exc
-        for item in options["column"]:
-            header, sep, key = item.partition("=")
-            if not sep or (key and key not in keys):
-                raise CommandError(f"--column は「見出し=項目」で指定してください: {item}")
-            columns[header.strip()] = key.strip()
-        user = None
-        if options.get("user"):
-            user = User.objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"利用者「{options['user']}」はいません。")
+        columns.update(self.column_options(options["column"]))
+        user = self.user_option(options.get("user"))
         try:
             result = self.run_import(
                 path,
