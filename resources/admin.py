@@ -25,9 +25,10 @@ from resources.policy import FIELD_TIERS, hidden_fields, resources_editable_by
 from resources.services import (
     resource_create,
     resource_delete,
-    resource_prepare,
+    resource_place,
     resource_update,
     resources_delete,
+    resources_reindex,
     schedule_exception_delete,
     schedule_exception_save,
 )
@@ -56,15 +57,25 @@ def tier_fieldsets() -> tuple:
     )
 
 
+class LabelAdmin(VersionedDataAdmin):
+    """A label's name is in the search text of the resources carrying it: a
+    rename writes their text again (resources/indexing.py)."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            resources_reindex(label=obj)
+
+
 @admin.register(Category)
-class CategoryAdmin(VersionedDataAdmin):
+class CategoryAdmin(LabelAdmin):
     list_display = ("name", "code", "group", "color", "sort_order")
     list_filter = ("group",)
     search_fields = ("name", "code")
 
 
 @admin.register(Target, Feature)
-class ChoiceAdmin(VersionedDataAdmin):
+class ChoiceAdmin(LabelAdmin):
     list_display = ("name", "code", "sort_order")
     search_fields = ("name", "code")
 
@@ -145,7 +156,7 @@ class ResourceAdminForm(forms.ModelForm):
             return
         # A coordinator may only place resources in their own areas: work out the
         # area the save would assign, and refuse one outside them.
-        resource_prepare(self.instance)
+        resource_place(self.instance)
         if not areas_served_by(self.user).filter(pk=self.instance.area_id).exists():
             self.add_error(
                 "address",

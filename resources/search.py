@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
@@ -37,6 +38,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.http import QueryDict
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,10 +46,10 @@ from portal import weekdays
 from portal.cache import versioned_value
 from portal.geo import EARTH_RADIUS_KM, locator
 from portal.models import AddressPoint, Area
-from portal.text import normalize_address
+from portal.text import normalize_address, search_key
 from resources.models import Category, Feature, Resource, Target, TimeOfDay
 from resources.policy import resources_visible_to
-from resources.words import KIND_LABELS, Kind, Word, classify
+from resources.words import KIND_LABELS, Kind, Label, Word, classify
 
 MAX_QUERY_LENGTH = 100
 DEFAULT_RADIUS_KM = 1.0
@@ -577,33 +579,32 @@ def _text_condition(needle: str) -> Q:
     return condition if condition is not None else Q(search_text__contains=needle)
 
 
-_LABEL_LINKS = {
-    "category": (Resource.categories.through, "category__code"),
-    "target": (Resource.targets.through, "target__code"),
-    "feature": (Resource.features.through, "feature__code"),
-}
-
-
 def word_condition(word: Word) -> Q:
-    """What a keyword or label word asks of a resource: its text holds the word
-    (kana also matches the readings, indexed with the text: a kanji word matches
-    only kanji, so 囲碁 never finds 介護 by its reading かいご), or, for a label,
-    the resource has that label."""
+    """What a keyword or label word asks of a resource: its indexed text holds the
+    word or, for a label, the label's name (the text holds the names of the
+    resource's type and labels: resources/indexing.py). Kana also matches the
+    readings, indexed with the text; a kanji word matches only kanji, so 囲碁
+    never finds 介護 by its reading かいご.
+
+    On PostgreSQL the forms are one tsquery (phrase | phrase …), which the GIN
+    index answers in one scan."""
+    needles = list(dict.fromkeys([*word.needles, *(_indexed_name(label) for label in word.labels)]))
+    needles = [needle for needle in needles if needle]
+    if connection.vendor == "postgresql" and all(len(needle) >= 2 for needle in needles):
+        query = " | ".join(f"({bigram_phrase(needle)})" for needle in needles)
+        return Q(search_bigrams__phrase=query)
     condition = Q()
-    for needle in word.needles:
+    for needle in needles:
         condition |= _text_condition(needle)
-    by_kind: dict[str, list[str]] = {}
-    for label in word.labels:
-        by_kind.setdefault(label.kind, []).append(label.value)
-    for kind, codes in by_kind.items():
-        if kind == "type":
-            condition |= Q(resource_type__in=codes)
-            continue
-        through, lookup = _LABEL_LINKS[kind]
-        condition |= Q(
-            Exists(through.objects.filter(resource_id=OuterRef("pk"), **{f"{lookup}__in": codes}))
-        )
     return condition
+
+
+def _indexed_name(label: Label) -> str:
+    """The label's name as the indexed text holds it (in the site's language)."""
+    if label.kind == "type":
+        with translation.override(settings.LANGUAGE_CODE):
+            return search_key(str(Resource.Type(label.value).label))
+    return search_key(label.name)
 
 
 def _drop_words(base: QuerySet[Resource], filters: SearchFilters) -> None:

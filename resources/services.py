@@ -38,6 +38,14 @@ from portal import weekdays
 from portal.cache import data_changed
 from portal.geo import Locator, locator
 from portal.models import Area
+from resources.indexing import (
+    M2M_FIELDS,
+    Links,
+    Names,
+    all_label_names,
+    index_resource,
+    reindex,
+)
 from resources.models import (
     Category,
     Feature,
@@ -72,7 +80,6 @@ DERIVED_FIELDS = frozenset(
         "updated_at",
     }
 )
-M2M_FIELDS = {"categories": "category_id", "targets": "target_id", "features": "feature_id"}
 RULE_FIELDS = (
     "kind",
     "weekdays",
@@ -98,20 +105,32 @@ REASON_MAX = 100  # simple_history's history_change_reason
 # Derived fields ---------------------------------------------------------------
 
 
-def resource_prepare(resource: Resource, *, index: Locator | None = None) -> None:
-    """Fill the derived fields of ``resource`` in memory: search text, location, areas.
+def resource_prepare(
+    resource: Resource,
+    *,
+    index: Locator | None = None,
+    links: Links | None = None,
+    names: Names | None = None,
+) -> None:
+    """Fill the derived fields of ``resource`` in memory: search text
+    (resources/indexing.py, with the labels ``links`` holds; a stored resource's
+    links not named there are those stored), location and areas (``resource_place``).
+
+    ``index`` is the locator and ``names`` the label names to use (bulk writers
+    pass them once for all rows).
+    """
+    index_resource(resource, links or {}, names=names, stored=resource.pk is not None)
+    resource_place(resource, index=index)
+
+
+def resource_place(resource: Resource, *, index: Locator | None = None) -> None:
+    """Fill the location and areas of ``resource`` in memory.
 
     Area assignment follows DESIGN.md: address (町丁) first, point in polygon
     second, nearest area third; a staff override (``area_locked``) wins. A
     resource without coordinates gets its 町丁's representative point.
-    ``index`` is the locator to use (bulk writers pass one for all rows).
     """
-    from resources.search import bigram_vector
-
     index = index or locator()
-    resource.search_text = resource.build_search_text()
-    resource.name_text = resource.build_name_text()
-    resource.search_bigrams = bigram_vector(resource.search_text)
     has_point = resource.lat is not None and resource.lng is not None
     if has_point and resource.location_source != Resource.LocationSource.ADDRESS_POINT:
         resource.location_source = Resource.LocationSource.EXACT
@@ -177,8 +196,8 @@ def resource_create(
     exclude = set(DERIVED_FIELDS) | ({"code"} if not resource.code else set())
     _clean(resource, exclude=exclude)
     rules = _clean_rules(list(schedules))
-    index = locator()
-    resource_prepare(resource, index=index)
+    links = {"categories": _ids(categories), "targets": _ids(targets), "features": _ids(features)}
+    resource_prepare(resource, links=links)
     resource.schedule_days, resource.schedule_times = schedule_summary(rules)
     with _history_skipped(resource):
         resource.save(force_insert=True)
@@ -186,9 +205,9 @@ def resource_create(
             # The code comes from the id, known only after the insert.
             resource.code = f"R{resource.pk:06d}"
             resource.save(update_fields=["code"])
-    category_rows = _m2m_write(resource, "categories", _ids(categories), new=True)
-    _m2m_write(resource, "targets", _ids(targets), new=True)
-    _m2m_write(resource, "features", _ids(features), new=True)
+    category_rows = _m2m_write(resource, "categories", links["categories"], new=True)
+    _m2m_write(resource, "targets", links["targets"], new=True)
+    _m2m_write(resource, "features", links["features"], new=True)
     _rules_write(resource, rules, existing={})
     _history_write(resource, kind="+", by=by, reason=reason, categories=category_rows)
     data_changed()
@@ -308,11 +327,12 @@ def resources_bulk_create(
     entries (the bench measures reads). Not validated: for generated data."""
     if not plans:
         return []
-    index = locator()
+    index, names = locator(), all_label_names()
     for plan in plans:
         for rule in plan.schedules:
             schedule_rule_prepare(rule)
-        resource_prepare(plan.resource, index=index)
+        links = {link: getattr(plan, link) for link in M2M_FIELDS}
+        resource_prepare(plan.resource, index=index, links=links, names=names)
         plan.resource.schedule_days, plan.resource.schedule_times = schedule_summary(plan.schedules)
     resources = [plan.resource for plan in plans]
     with transaction.atomic():
@@ -350,6 +370,20 @@ def resources_bulk_create(
         ScheduleRule.objects.bulk_create(rules, batch_size=batch_size)
         data_changed()
     return created
+
+
+def resources_reindex(*, label: Category | Target | Feature) -> int:
+    """The search text of the resources carrying ``label`` again, after its name
+    changed (resources/indexing.py); one version move."""
+    link = {Category: "categories", Target: "targets", Feature: "features"}[type(label)]
+    through = getattr(Resource, link).through
+    ids = through.objects.filter(**{M2M_FIELDS[link]: label.pk}).values_list(
+        "resource_id", flat=True
+    )
+    count = reindex(Resource, set(ids))
+    if count:
+        data_changed()
+    return count
 
 
 def resources_area_refresh(*, reason: str = "", by: Actor = None) -> int:
@@ -447,7 +481,8 @@ def _update_locked(
         if foreign:
             raise ValueError("a schedule rule of another resource")
         locked.schedule_days, locked.schedule_times = schedule_summary(schedules)
-    resource_prepare(locked)
+    links = {name: _ids(values) for name, values in (m2m or {}).items() if values is not None}
+    resource_prepare(locked, links=links)
     update_fields = [f.name for f in _FIELDS if getattr(locked, f.attname) != before[f.attname]]
     if "search_bigrams" in update_fields and "search_text" not in update_fields:
         # The same vector: PostgreSQL reads a tsvector back in its own spelling.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,8 +47,8 @@ from resources.importing.rows import (
 )
 from resources.importing.values import Decisions, Unresolved
 from resources.importing.writer import CHUNK, write_plans
+from resources.indexing import all_label_names, index_resource
 from resources.models import Resource, ScheduleRule, schedule_summary
-from resources.search import bigram_vector
 
 
 def _resource_defaults() -> dict:
@@ -298,6 +299,13 @@ class Importer:
                 )
             )
 
+    @cached_property
+    def label_names(self) -> dict[str, dict[int, str]]:
+        return all_label_names()
+
+    def stored_links(self, resource_id: int) -> dict[str, set[int]]:
+        return {name: links.get(resource_id, set()) for name, links in self.existing_m2m.items()}
+
     def load_existing(self, codes: list[str]) -> dict[str, Resource]:
         stored = set(Resource.objects.values_list("code", flat=True))
         self.existing_total = len(stored)
@@ -440,10 +448,9 @@ class Importer:
         if existing is not None and not changed and not m2m and not rules_changed:
             return _Plan(row, resource, "unchanged", [], {}, None)
 
-        if existing is None or changed & SEARCH_INPUTS:
-            resource.search_text = resource.build_search_text()
-            resource.name_text = resource.build_name_text()
-            resource.search_bigrams = bigram_vector(resource.search_text)
+        if existing is None or changed & SEARCH_INPUTS or m2m:
+            stored = {} if existing is None else self.stored_links(resource.pk)
+            index_resource(resource, stored | row.m2m, names=self.label_names)
         rule_objects = None
         if rules_changed:
             rule_objects = [

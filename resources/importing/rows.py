@@ -45,7 +45,7 @@ PARSER_CHECKED = {*_TEXT_FIELDS, "lat", "lng", "url", "contact_email", "capacity
 NOT_CHECKED = {"area_id", "area_tier1_id", "supporting_coordinator_id", "verified_by_id", "code"}
 # What placing a resource may set (resource_prepare's outputs).
 PLACED_FIELDS = {"lat", "lng", "location_source", "area_id", "area_locked"}
-SEARCH_INPUTS = {"name", "kana", "description", "organiser", "venue", "address"}
+SEARCH_INPUTS = {"name", "kana", "description", "organiser", "venue", "address", "resource_type"}
 LOCATION_INPUTS = {"address", "lat", "lng", "location_source", "area_id", "area_locked"}
 RESOURCE_FIELDS = (
     "code",

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -360,12 +363,27 @@ class Resource(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def build_search_text(self) -> str:
-        """The indexed text: the fields in search form, then their readings
-        (resources/readings.py), so that 体操 and たいそう match the same resources;
-        apart by ``|``, which is never in a query, so no match spans two."""
+    def build_search_text(self, labels: Sequence[str] = ()) -> str:
+        """The indexed text: the fields, the name of the type and ``labels`` (the
+        names of its categories, targets and features: resources/indexing.py) in
+        search form, then their readings (resources/readings.py), so that 体操 and
+        たいそう match the same resources; apart by ``|``, which is never in a
+        query, so no match spans two."""
+        kind = ""
+        if self.resource_type and self.resource_type != self.Type.OTHER:
+            with translation.override(settings.LANGUAGE_CODE):
+                kind = str(self.get_resource_type_display())
         return search_document(
-            [self.name, self.kana, self.description, self.organiser, self.venue, self.address]
+            [
+                self.name,
+                self.kana,
+                self.description,
+                self.organiser,
+                self.venue,
+                self.address,
+                kind,
+                *labels,
+            ]
         )
 
     def build_name_text(self) -> str:

@@ -10,6 +10,7 @@ from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal.text import search_key
 from resources.models import Category, Resource
 from resources.services import resource_update
 
@@ -474,3 +475,22 @@ def test_reverting_to_a_past_version_writes_it_back_once(client, city_staff, pub
     public_salon.refresh_from_db()
     assert (public_salon.name, public_salon.fee_amount) == ("梅田ふれあいサロン", None)
     assert public_salon.history.first().history_user == city_staff
+
+
+def test_renaming_a_category_in_the_admin_renames_it_in_search(client, city_staff, public_salon):
+    """A category's name is in the search text of its resources: after the rename
+    the new name finds them and the old one no longer does."""
+    category = public_salon.categories.get()
+    url = f"/admin/resources/category/{category.pk}/change/"
+    client.force_login(city_staff)
+
+    page = client.get(url)
+    response = client.post(url, form_data(page, name="いきいき筋トレ"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    client.logout()
+    found = client.get("/resources/", {"q": "筋トレ"}).content.decode()
+    assert "梅田ふれあいサロン" in found
+    public_salon.refresh_from_db()
+    assert search_key("いきいき筋トレ") in public_salon.search_text.split("|")
+    assert search_key(category.name) not in public_salon.search_text.split("|")

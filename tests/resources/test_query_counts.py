@@ -127,14 +127,15 @@ def test_the_detail_page_costs_the_same_queries_with_30_or_60_neighbours(
 
 # Writes: one resource with its categories and three schedules -------------------------
 #
-# Inside the savepoint: the data version (for the locator), the insert, its code, the
-# categories, the three schedules (one insert), the history entry and its categories,
-# the one move of the data version.
-CREATE_QUERIES = 8
-# The lock (the row read again), its schedules, the data version, the row's update, its
+# Inside the savepoint: the names of its labels (for the search text), the data version
+# (for the locator), the insert, its code, the categories, the three schedules (one
+# insert), the history entry and its categories, the one move of the data version.
+CREATE_QUERIES = 9
+# The lock (the row read again), its schedules, the names of its labels (one query for
+# the given categories and the stored targets and features), the data version, the row's update, its
 # categories read, the removed one deleted, the removed schedules deleted, the new ones
 # inserted, the history entry and its categories, the one move of the data version.
-UPDATE_QUERIES = 11
+UPDATE_QUERIES = 12
 
 
 def _three_schedules() -> list[ScheduleRule]:

@@ -11,6 +11,7 @@ from datetime import time
 import pytest
 
 from resources.models import Feature, Resource, UnmetSearch
+from resources.services import resource_update
 from tests.conftest import add_schedule, make_resource
 from tests.resources.search_pages import (
     chips,
@@ -67,8 +68,8 @@ def town(areas, umeda, tenma) -> dict[str, Resource]:
     weekly(made["umeda_taiso"], "TH", 14)
     weekly(made["minato_taiso"], "TU", 10)
     weekly(made["salon"], "TU", 13)
-    made["salon"].features.set([Feature.objects.get(code="pickup")])
-    made["cafe"].features.set([Feature.objects.get(code="barrier_free")])
+    resource_update(resource=made["salon"], features=[Feature.objects.get(code="pickup")])
+    resource_update(resource=made["cafe"], features=[Feature.objects.get(code="barrier_free")])
     return made
 
 
@@ -144,6 +145,34 @@ def test_barrier_free_typed_as_a_word_is_the_feature(client, town):
 def test_a_type_name_finds_the_type_and_the_names_that_hold_it(client, town):
     # オレンジカフェ is a 認知症カフェ by its type; ひまわり by its name.
     assert sorted(names(client, "認知症カフェ")) == ["オレンジカフェ", "認知症カフェ ひまわり"]
+
+
+def test_part_of_a_type_name_finds_the_resources_of_that_type(client, town):
+    # 「認知症」 names a target (認知症の方と家族) that nobody here has; the name of
+    # オレンジカフェ's type, 認知症カフェ, is in its indexed text.
+    response = search(client, "認知症")
+
+    assert sorted(listed_names(response)) == ["オレンジカフェ", "認知症カフェ ひまわり"]
+    assert "「認知症」（分類: 認知症の方と家族）" in chips(response)
+
+
+def test_the_reading_of_a_feature_finds_it_as_a_keyword_too(client, town):
+    # ばりあ is the start of the feature's name as read: a keyword on the reading.
+    assert names(client, "げいあり") == ["ふれあいサロン"]
+
+
+def test_a_label_word_is_one_text_condition_without_a_join(town):
+    """The label's name is in the text: the word asks the index alone (no EXISTS on
+    the link table beside it, which made PostgreSQL read every row)."""
+    from django.http import QueryDict
+
+    from resources.search import SearchFilters, resource_search
+
+    filters = SearchFilters.from_query(QueryDict("q=送迎"))
+    rows = resource_search(fetched_by=None, filters=filters)
+
+    assert "EXISTS" not in str(rows.query).upper()
+    assert [r.name for r in rows] == ["ふれあいサロン"]
 
 
 @pytest.mark.parametrize("word", ["北区", "きたく"])
