@@ -17,7 +17,9 @@ Two kinds of thing are kept:
 - *pages* (``cache_public_page``): whole responses of the public search page and
   its map data for visitors who are not logged in, in Django's cache (shared
   between processes where the backend is), for at most ``SEARCH_CACHE_SECONDS``
-  (0: never).
+  (0: never). What a page did besides rendering that must happen on every
+  visit (the unmet-search count of resources/demand.py) is kept with it
+  (``again_when_cached``) and done again when the page is served from the cache.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
 
 # A request reads the version once, and uses it throughout (request_started and
 # request_finished reset this; outside requests it is read every time).
@@ -163,6 +166,26 @@ KEPT_HEADERS = ("Content-Disposition",)
 PAGE_CACHE_MAX_BYTES = 512 * 1024
 
 
+def again_when_cached(response: HttpResponse, function: str, **kwargs) -> None:
+    """Have ``function`` (a dotted path) called with ``kwargs`` each time this
+    response is served from the page cache, as the view itself called it."""
+    if not hasattr(response, "again_when_cached"):
+        response.again_when_cached = []
+    response.again_when_cached.append((function, kwargs))
+
+
+def _serve_stored(stored: tuple) -> HttpResponse:
+    content, content_type, *rest = stored
+    kept = rest[0] if rest else {}  # pages kept before a deploy may lack the last parts
+    again = rest[1] if len(rest) > 1 else []
+    response = HttpResponse(content, content_type=content_type)
+    for name, value in kept.items():
+        response[name] = value
+    for function, kwargs in again:
+        import_string(function)(**kwargs)
+    return response
+
+
 def cache_public_page(*, params: Collection[str]):
     """Serve the view's response from the cache to visitors who are not logged in.
 
@@ -180,20 +203,17 @@ def cache_public_page(*, params: Collection[str]):
             key = _page_key(request)
             stored = cache.get(key)
             if stored is not None:
-                content, content_type, *kept = stored
-                response = HttpResponse(content, content_type=content_type)
-                for name, value in (kept[0] if kept else {}).items():
-                    response[name] = value
-                return response
+                return _serve_stored(stored)
             response = view(request, *args, **kwargs)
             personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             small = len(getattr(response, "content", b"")) <= PAGE_CACHE_MAX_BYTES
             if response.status_code == 200 and not response.streaming and not personal and small:
                 # A file keeps its name (PDFs, CSVs: Content-Disposition).
                 kept = {h: response[h] for h in KEPT_HEADERS if h in response}
+                again = getattr(response, "again_when_cached", [])
                 cache.set(
                     key,
-                    (response.content, response["Content-Type"], kept),
+                    (response.content, response["Content-Type"], kept, again),
                     settings.SEARCH_CACHE_SECONDS,
                 )
             return response

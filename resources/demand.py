@@ -21,21 +21,25 @@ def week_of(day: datetime.date) -> datetime.date:
 
 
 def record_unmet(words: Iterable[str], area=None, *, day: datetime.date | None = None) -> None:
-    """Count each word once for this search (area: the Area searched in, or None)."""
+    """Count each word once for this search (area: the Area searched in or its
+    id, or None)."""
+    area = getattr(area, "pk", area)
     week = week_of(day or datetime.date.today())
     for word in {normalize(w)[:100] for w in words if w and w.strip()}:
         if not word:
             continue
-        updated = UnmetSearch.objects.filter(word=word, area=area, week=week).update(
+        updated = UnmetSearch.objects.filter(word=word, area_id=area, week=week).update(
             count=F("count") + 1
         )
         if updated:
             continue
         try:
             with transaction.atomic():
-                UnmetSearch.objects.create(word=word, area=area, week=week, count=1)
+                UnmetSearch.objects.create(word=word, area_id=area, week=week, count=1)
         except IntegrityError:
-            UnmetSearch.objects.filter(word=word, area=area, week=week).update(count=F("count") + 1)
+            UnmetSearch.objects.filter(word=word, area_id=area, week=week).update(
+                count=F("count") + 1
+            )
 
 
 def top_unmet_words(*, areas=None, since: datetime.date | None = None, limit: int = 10):

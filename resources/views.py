@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from portal import weekdays
-from portal.cache import cache_public_page
+from portal.cache import again_when_cached, cache_public_page
 from portal.models import Area
 from portal.municipality import city
 from portal.qr import absolute_url
@@ -231,7 +231,9 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     for key in ("page", "partial"):
         query.pop(key, None)
-    _record_unmet(filters, page.paginator.count)
+    unmet = _unmet_words(filters, page.paginator.count)
+    if unmet:
+        record_unmet(unmet, filters.area)
     context = {
         "filters": filters,
         "page": page,
@@ -243,13 +245,18 @@ def search(request: HttpRequest) -> HttpResponse:
         ),
     }
     if request.GET.get("partial") == "1":
-        return render(request, "resources/_results.html", context)
-    context |= {
-        "map_config": _map_config(),
-        "show_map_first": request.GET.get("view") == "map",
-        **_form_options(filters),
-    }
-    return render(request, "resources/search.html", context)
+        response = render(request, "resources/_results.html", context)
+    else:
+        context |= {
+            "map_config": _map_config(),
+            "show_map_first": request.GET.get("view") == "map",
+            **_form_options(filters),
+        }
+        response = render(request, "resources/search.html", context)
+    if unmet:  # the same page from the cache is a search that found nothing too
+        area_id = filters.area.pk if filters.area else None
+        again_when_cached(response, "resources.demand.record_unmet", words=unmet, area=area_id)
+    return response
 
 
 def _back_query(params) -> str:
@@ -262,17 +269,16 @@ def _back_query(params) -> str:
     return kept.urlencode()
 
 
-def _record_unmet(filters: SearchFilters, count: int) -> None:
-    """Count the words of a search that found nothing, or whose words were dropped,
-    for the analysis pages (resources/demand.py: no person, address or cookie).
-    Only the first page counts, so that paging through a result is one search."""
+def _unmet_words(filters: SearchFilters, count: int) -> list[str]:
+    """The words to count of a search that found nothing, or whose words were
+    dropped, for the analysis pages (resources/demand.py: no person, address or
+    cookie). Only the first page counts, so that paging through a result is one
+    search."""
     if filters.params.get("page", "1") not in ("", "1"):
-        return
-    words = [w.text for w in filters.dropped] or (
+        return []
+    return [w.text for w in filters.dropped] or (
         [w.text for w in filters.words] if not count else []
     )
-    if words:
-        record_unmet(words, filters.area)
 
 
 # What a map feature reads of each resource.

@@ -271,6 +271,14 @@ def test_a_dropped_or_empty_search_is_counted_as_unmet_demand(client, town):
     assert rows == {("将棋", "北区"): 1, ("将棋", None): 1}
 
 
+def test_the_same_unmet_search_served_from_the_page_cache_is_counted_each_time(client, town):
+    first = search(client, "将棋 北区")
+    again = search(client, "将棋 北区")
+
+    assert again.content == first.content  # the second page came from the cache
+    assert UnmetSearch.objects.get(word="将棋", area__name="北区").count == 2
+
+
 def test_a_search_that_finds_something_records_nothing(client, town):
     search(client, "体操")
 
