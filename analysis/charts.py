@@ -161,6 +161,46 @@ def choropleth_svg(
     return _frame(width, height, parts, title)
 
 
+COVERAGE_WIDTH, COVERAGE_HEIGHT = 170.0, 120.0
+SITE_MM = 2.0  # the side of a 通いの場's square on the coverage map
+
+
+def coverage_projection(focus, width: float = COVERAGE_WIDTH, height: float = COVERAGE_HEIGHT):
+    """The coverage map's projection: the area fitted with an 8 mm margin."""
+    return Projection(focus.bounds, width, height, 8)
+
+
+def coverage_view(focus) -> tuple[float, float, float, float]:
+    """The lng/lat box the coverage map of ``focus`` shows, widened by half a
+    site's square, so that a site whose square shows at the edge is read."""
+    projection = coverage_projection(focus)
+    minx, miny, maxx, maxy = projection.lnglat_bounds()
+    pad_y = SITE_MM / 2 / projection.scale
+    pad_x = pad_y / projection.k
+    return (minx - pad_x, miny - pad_y, maxx + pad_x, maxy + pad_y)
+
+
+def sites_path(projection: Projection, sites, width: float, height: float) -> str:
+    """Every 通いの場 as a square of one ``<path>`` (one element, whatever their
+    number: WeasyPrint's cost is per element), each square once however many
+    sites share its place on paper, and only those on the page."""
+    half = SITE_MM / 2
+    seen: set[tuple[str, str]] = set()
+    squares = []
+    for lat, lng in sites:
+        x, y = projection.xy(lng, lat)
+        if not (-half <= x <= width + half and -half <= y <= height + half):
+            continue
+        corner = (_n(x - half), _n(y - half))
+        if corner in seen:
+            continue
+        seen.add(corner)
+        squares.append(f"M{corner[0]},{corner[1]}h{_n(SITE_MM)}v{_n(SITE_MM)}h-{_n(SITE_MM)}z")
+    if not squares:
+        return ""
+    return f'<path class="sites" d="{"".join(squares)}" fill="{SITE_COLOR}"/>'
+
+
 def coverage_svg(
     *,
     focus,
@@ -168,13 +208,14 @@ def coverage_svg(
     chome: list[tuple[float, float, float, int]],  # (lat, lng, distance m, 65+)
     sites: list[tuple[float, float]],
     title: str,
-    width: float = 170.0,
-    height: float = 120.0,
+    width: float = COVERAGE_WIDTH,
+    height: float = COVERAGE_HEIGHT,
 ) -> str:
-    """One area: its 町丁 coloured by distance to the nearest 通いの場, and the sites."""
+    """One area: its 町丁 coloured by distance to the nearest 通いの場, and the
+    sites (those in ``coverage_view``: the caller reads no others)."""
     if focus is None:
         return _frame(width, 20, [_text(width / 2, 10, _("区域の境界がありません。"), 4)], title)
-    projection = Projection(focus.bounds, width, height, 8)
+    projection = coverage_projection(focus, width, height)
     view = box(*projection.lnglat_bounds())
     parts = [f'<rect x="0" y="0" width="{_n(width)}" height="{_n(height)}" fill="#fff"/>']
     for geom in neighbours:
@@ -187,12 +228,7 @@ def coverage_svg(
         f'<path d="{_path(projection.geometry(focus).simplify(0.1))}" fill="#fffdf2" '
         f'stroke="#222" stroke-width="0.6" fill-rule="evenodd"/>'
     )
-    for lat, lng in sites:
-        x, y = projection.xy(lng, lat)
-        if 0 <= x <= width and 0 <= y <= height:
-            parts.append(
-                f'<rect x="{_n(x - 1)}" y="{_n(y - 1)}" width="2" height="2" fill="{SITE_COLOR}"/>'
-            )
+    parts.append(sites_path(projection, sites, width, height))
     for lat, lng, distance, _aged in chome:
         x, y = projection.xy(lng, lat)
         color = (

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from analysis.charts import bars_svg, coverage_svg
+from analysis.charts import bars_svg, coverage_svg, coverage_view
 from analysis.figures import gather
 from analysis.measures import KAYOI_TYPES, MEASURES, Figures, Measure, display, value
 from councils.models import RegionalIssue
@@ -176,7 +176,8 @@ def _coverage_map(area: Area, chome) -> str:
     focus = area.shape
     if focus is None:
         return coverage_svg(focus=None, neighbours=[], chome=[], sites=[], title=area.label)
-    minx, miny, maxx, maxy = focus.buffer(0.01).bounds
+    # Only the sites the map shows, clipped by its box in SQL (indexed lat/lng).
+    minx, miny, maxx, maxy = coverage_view(focus)
     sites = list(
         Resource.objects.filter(
             status=Resource.Status.ACTIVE,
@@ -185,7 +186,10 @@ def _coverage_map(area: Area, chome) -> str:
             lng__range=(minx, maxx),
         ).values_list("lat", "lng")
     )
-    neighbours = [other.shape for other in Area.objects.filter(tier=area.tier).exclude(pk=area.pk)]
+    neighbours = [
+        other.shape
+        for other in Area.objects.filter(tier=area.tier).exclude(pk=area.pk).only("boundary")
+    ]
     return coverage_svg(
         focus=focus,
         neighbours=neighbours,

@@ -111,7 +111,7 @@ class AnalysisSection:
             client.get("/staff/analysis/?tier=2")
 
         figures["page_cold"] = summary(timed(cold, max(3, ctx.repeat // 3), warmups=1))
-        if ctx.size <= SIZE_S or ctx.label == "L":
+        if True:
             area = (
                 Area.objects.filter(tier=Area.Tier.DISTRICT)
                 .order_by("code")
