@@ -217,7 +217,9 @@ PROFILE_TABLES: dict[str, tuple[str, list[str], Callable[[Profile], list[list]]]
     "measures": (
         "指標",
         ["指標", "この区域", "市全体", "単位"],
-        lambda p: [[str(c.measure.label), c.area, c.city, str(c.measure.unit)] for c in p.comparisons],
+        lambda p: [
+            [str(c.measure.label), c.area, c.city, str(c.measure.unit)] for c in p.comparisons
+        ],
     ),
     "types": (
         "種別",

@@ -19,7 +19,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from analysis.models import ChomePopulation
-from bench.measure import SIZE_S, Check, Context, summary, timed, verdict
+from bench.measure import Check, Context, summary, timed, verdict
 from portal.cache import data_changed
 from portal.models import AddressPoint, Area, User
 from portal.roles import GROUP_CITY_STAFF
