@@ -32,15 +32,22 @@ PUBLIC_MEASURES = ("aged_65", "active", "per_1000", "coverage_near", "coverage_f
 @dataclass
 class PublicRow:
     label: str
-    by_type: list[int]
+    by_type: list[str]
     cells: list[str]
+
+
+def _cell(key: str, figures: Figures) -> str:
+    """A count with thousands separators (residents read it), a ratio as the staff table."""
+    measure = MEASURE_BY_KEY[key]
+    number = value(measure, figures)
+    return f"{number:,}" if isinstance(number, int) else display(measure, number)
 
 
 def _row(label: str, figures: Figures, types: list[str]) -> PublicRow:
     return PublicRow(
         label,
-        [figures.by_type.get(t, 0) for t in types],
-        [display(MEASURE_BY_KEY[k], value(MEASURE_BY_KEY[k], figures)) for k in PUBLIC_MEASURES],
+        [f"{figures.by_type.get(t, 0):,}" for t in types],
+        [_cell(key, figures) for key in PUBLIC_MEASURES],
     )
 
 

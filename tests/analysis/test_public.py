@@ -47,7 +47,7 @@ def test_on_it_counts_public_resources_only(client, small_city):
     # 港区 第1圏域: P9, P8's salon, P12; P9 near (120 of 500).
     assert _cells(text, "港区 第1圏域")[:5] == ["500", "3", "6.0", "24.0", "24.0"]
     # The city: 8 of 1,650; near 670, within 1 km 970.
-    assert _cells(text, "市全体")[:5] == ["1650", "8", "4.8", "40.6", "58.8"]
+    assert _cells(text, "市全体")[:5] == ["1,650", "8", "4.8", "40.6", "58.8"]
     # By type, 北区 第1圏域: サロン 0, 体操教室 1, …, 介護保険事業所 1.
     by_type = _cells(text, "北区 第1圏域")[5:]
     assert by_type[:2] == ["0", "1"] and sum(map(int, by_type)) == 2
@@ -62,7 +62,7 @@ def test_tier1_rows(client, small_city):
     text = client.get(f"{URL}?tier=1").content.decode()
 
     # 北区: 1,150 aged 65+; public active 2 + 3; near 550, within 1 km 200 + 650.
-    assert _cells(text, "北区")[:5] == ["1150", "5", "4.3", "47.8", "73.9"]
+    assert _cells(text, "北区")[:5] == ["1,150", "5", "4.3", "47.8", "73.9"]
 
 
 def test_a_staff_only_kayoi_no_place_changes_nothing_public(client, city_staff, small_city):
