@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from operator import attrgetter
 
 from django.utils.translation import gettext_lazy as _
@@ -68,27 +68,16 @@ class Figures:
     open_issues: int = 0
 
     def __iadd__(self, other: Figures) -> Figures:
-        for name in (
-            "population",
-            "aged_65",
-            "chome",
-            "active",
-            "kayoi",
-            "covered_near",
-            "covered_far",
-            "distance_weighted",
-            "distance_known",
-            "participants",
-            "participation_records",
-            "created",
-            "unmet",
-            "need_records",
-            "no_resource",
-            "open_issues",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("by_type", "by_category", "needs_by_category"):
-            getattr(self, name).update(getattr(other, name))
+        """Add ``other``'s counts: every number and Counter field is summed, so
+        that a new count needs no line here; the three below are not sums."""
+        for f in fields(self):
+            if f.name in ("target", "created_trend", "unmet_words"):
+                continue
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(mine, Counter):
+                mine.update(theirs)
+            else:
+                setattr(self, f.name, mine + theirs)
         if other.target is not None:
             self.target = (self.target or 0) + other.target
         if other.created_trend:
