@@ -72,12 +72,9 @@ def _keys(areas: list[Area], tier: int) -> dict[int, int]:
     return mapping
 
 
-def gather(fiscal_year: int, tier: int, areas: list[Area] | None = None) -> Gathered:
-    """The figures of ``areas`` (default: every area of ``tier``) and of the city."""
-    if areas is None:
-        areas = list(
-            Area.objects.filter(tier=tier).select_related("parent").order_by("sort_order", "code")
-        )
+def _counting(areas: list[Area], tier: int):
+    """The empty figures of ``areas`` and of the city, and ``add(area_id, apply)``,
+    which applies a count to the city and to the row the area counts in."""
     key_of = _keys(areas, tier)
     figures: dict[object, Figures] = {a.pk: Figures() for a in areas}
     city = Figures()
@@ -88,6 +85,16 @@ def gather(fiscal_year: int, tier: int, areas: list[Area] | None = None) -> Gath
         if row is not None:
             apply(figures[row])
 
+    return key_of, figures, city, add
+
+
+def gather(fiscal_year: int, tier: int, areas: list[Area] | None = None) -> Gathered:
+    """The figures of ``areas`` (default: every area of ``tier``) and of the city."""
+    if areas is None:
+        areas = list(
+            Area.objects.filter(tier=tier).select_related("parent").order_by("sort_order", "code")
+        )
+    key_of, figures, city, add = _counting(areas, tier)
     snapshot = _snapshot()
     chome = _coverage(add, snapshot)
     _resources(add, tier, snapshot)
@@ -105,16 +112,6 @@ def gather(fiscal_year: int, tier: int, areas: list[Area] | None = None) -> Gath
     return Gathered(fiscal_year, tier, areas, figures, chome)
 
 
-@dataclass(frozen=True)
-class _Snapshot:
-    """What the figures read of the resources and 町丁, for one data version."""
-
-    chome: tuple[Chome, ...]
-    # (area_id, area_tier1_id, type or category id, count)
-    by_type: tuple[tuple[int | None, int | None, str, int], ...]
-    by_category: tuple[tuple[int | None, int | None, int, int], ...]
-
-
 def gather_public(tier: int) -> Gathered:
     """The figures of the public summary (analysis.public): population, and the
     active resources and the 徒歩圏 counted from public resources only; nothing
@@ -125,21 +122,22 @@ def gather_public(tier: int) -> Gathered:
         .defer("boundary", "parent__boundary")
         .order_by("parent__sort_order", "parent__code", "sort_order", "code")
     )
-    key_of = _keys(areas, tier)
-    figures: dict[object, Figures] = {a.pk: Figures() for a in areas}
-    city = Figures()
-
-    def add(area_id, apply) -> None:
-        apply(city)
-        row = key_of.get(area_id)
-        if row is not None:
-            apply(figures[row])
-
+    _key_of, figures, city, add = _counting(areas, tier)
     snapshot = _public_snapshot()
     chome = _coverage(add, snapshot)
     _resources(add, tier, snapshot)
     figures[CITY] = city
     return Gathered(0, tier, areas, figures, chome)
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """What the figures read of the resources and 町丁, for one data version."""
+
+    chome: tuple[Chome, ...]
+    # (area_id, area_tier1_id, type or category id, count)
+    by_type: tuple[tuple[int | None, int | None, str, int], ...]
+    by_category: tuple[tuple[int | None, int | None, int, int], ...]
 
 
 @versioned_value
