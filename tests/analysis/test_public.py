@@ -125,3 +125,12 @@ def test_city_staff_turn_it_on_at_the_city_page(client, city_staff, small_city):
     client.force_login(city_staff)
     client.post("/staff/city/", {"action": "public_analysis"})
     assert city().public_analysis is False
+
+
+def test_every_page_links_it_in_the_footer_only_when_on(client, small_city):
+    link = 'href="/analysis/"'
+    assert link not in client.get("/").content.decode()
+
+    municipality_save(public_analysis=True)
+
+    assert link in client.get("/").content.decode()
