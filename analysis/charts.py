@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+import numpy as np
+import shapely
 from django.utils.translation import gettext as _
 from shapely.geometry import box
 from shapely.ops import unary_union
@@ -24,6 +26,7 @@ NO_VALUE = "#d9d9d9"
 UNCOVERED_FAR = "#b2182b"  # no 通いの場 within 1 km
 UNCOVERED_NEAR = "#ef8a62"  # none within 500 m
 SITE_COLOR = "#1b7a5a"
+SITE_AROUND_COLOR = "#8cc2ae"  # the 通いの場 around the area (they count too)
 
 
 def shade_class(color: str) -> str:
@@ -161,6 +164,62 @@ def choropleth_svg(
     return _frame(width, height, parts, title)
 
 
+COVERAGE_WIDTH, COVERAGE_HEIGHT = 170.0, 120.0
+SITE_MM = 2.0  # the side of a 通いの場's square on the coverage map
+SITE_GRID_MM = 0.2
+
+
+def coverage_projection(focus, width: float = COVERAGE_WIDTH, height: float = COVERAGE_HEIGHT):
+    """The coverage map's projection: the area fitted with an 8 mm margin."""
+    return Projection(focus.bounds, width, height, 8)
+
+
+def coverage_view(focus) -> tuple[float, float, float, float]:
+    """The lng/lat box the coverage map of ``focus`` shows, widened by half a
+    site's square, so that a site whose square shows at the edge is read."""
+    projection = coverage_projection(focus)
+    minx, miny, maxx, maxy = projection.lnglat_bounds()
+    pad_y = SITE_MM / 2 / projection.scale
+    pad_x = pad_y / projection.k
+    return (minx - pad_x, miny - pad_y, maxx + pad_x, maxy + pad_y)
+
+
+def sites_paths(projection: Projection, focus, sites, width: float, height: float) -> str:
+    """The 通いの場 of the area, then those around it in a lighter green: each
+    kind one ``<path>`` of squares (two elements whatever their number:
+    WeasyPrint's cost is per element)."""
+    if not sites:
+        return ""
+    points = np.asarray(sites, dtype=float)
+    inside = shapely.contains_xy(focus, points[:, 1], points[:, 0])
+    return sites_path(projection, points[~inside], width, height, SITE_AROUND_COLOR) + sites_path(
+        projection, points[inside], width, height, SITE_COLOR
+    )
+
+
+def sites_path(projection: Projection, sites, width: float, height: float, color: str) -> str:
+    """Sites as squares of one ``<path>``, each square once however many sites
+    share its place on paper (to 0.2 mm), and only those on the page."""
+    half = SITE_MM / 2
+    seen: set[tuple[int, int]] = set()
+    squares = []
+    for lat, lng in sites:
+        x, y = projection.xy(lng, lat)
+        if not (-half <= x <= width + half and -half <= y <= height + half):
+            continue
+        # On a grid of SITE_GRID_MM: a square moves at most 0.1 mm, and the
+        # squares of sites next door to each other are drawn once.
+        cell = (round(x / SITE_GRID_MM), round(y / SITE_GRID_MM))
+        if cell in seen:
+            continue
+        seen.add(cell)
+        left, top = cell[0] * SITE_GRID_MM - half, cell[1] * SITE_GRID_MM - half
+        squares.append(f"M{_n(left)},{_n(top)}h{_n(SITE_MM)}v{_n(SITE_MM)}h-{_n(SITE_MM)}z")
+    if not squares:
+        return ""
+    return f'<path d="{"".join(squares)}" fill="{color}"/>'
+
+
 def coverage_svg(
     *,
     focus,
@@ -168,13 +227,14 @@ def coverage_svg(
     chome: list[tuple[float, float, float, int]],  # (lat, lng, distance m, 65+)
     sites: list[tuple[float, float]],
     title: str,
-    width: float = 170.0,
-    height: float = 120.0,
+    width: float = COVERAGE_WIDTH,
+    height: float = COVERAGE_HEIGHT,
 ) -> str:
-    """One area: its 町丁 coloured by distance to the nearest 通いの場, and the sites."""
+    """One area: its 町丁 coloured by distance to the nearest 通いの場, and the
+    sites (those in ``coverage_view``: the caller reads no others)."""
     if focus is None:
         return _frame(width, 20, [_text(width / 2, 10, _("区域の境界がありません。"), 4)], title)
-    projection = Projection(focus.bounds, width, height, 8)
+    projection = coverage_projection(focus, width, height)
     view = box(*projection.lnglat_bounds())
     parts = [f'<rect x="0" y="0" width="{_n(width)}" height="{_n(height)}" fill="#fff"/>']
     for geom in neighbours:
@@ -187,12 +247,7 @@ def coverage_svg(
         f'<path d="{_path(projection.geometry(focus).simplify(0.1))}" fill="#fffdf2" '
         f'stroke="#222" stroke-width="0.6" fill-rule="evenodd"/>'
     )
-    for lat, lng in sites:
-        x, y = projection.xy(lng, lat)
-        if 0 <= x <= width and 0 <= y <= height:
-            parts.append(
-                f'<rect x="{_n(x - 1)}" y="{_n(y - 1)}" width="2" height="2" fill="{SITE_COLOR}"/>'
-            )
+    parts.append(sites_paths(projection, focus, sites, width, height))
     for lat, lng, distance, _aged in chome:
         x, y = projection.xy(lng, lat)
         color = (
@@ -212,6 +267,7 @@ def coverage_svg(
         (UNCOVERED_NEAR, _("500m〜1km")),
         (UNCOVERED_FAR, _("1km以内にない町丁")),
         (SITE_COLOR, _("通いの場（四角）")),
+        (SITE_AROUND_COLOR, _("区域の外の通いの場")),
     ]
     lx = width - 62
     parts.append(
@@ -220,7 +276,7 @@ def coverage_svg(
     )
     for index, (color, label) in enumerate(legend):
         y = 6 + index * 6
-        if color == SITE_COLOR:
+        if color in (SITE_COLOR, SITE_AROUND_COLOR):
             parts.append(
                 f'<rect x="{_n(lx + 0.5)}" y="{_n(y - 1)}" width="2" height="2" fill="{color}"/>'
             )

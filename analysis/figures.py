@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, Sum
 
 from analysis.coverage import nearest_distances_m
@@ -28,6 +29,7 @@ from portal.wareki import fiscal_year_bounds, fiscal_year_of
 from reports.tables import created_in, creation_target
 from resources.demand import week_of
 from resources.models import Resource, UnmetSearch
+from resources.policy import resources_visible_to
 
 CITY = "city"
 TREND_YEARS = 5
@@ -70,12 +72,9 @@ def _keys(areas: list[Area], tier: int) -> dict[int, int]:
     return mapping
 
 
-def gather(fiscal_year: int, tier: int, areas: list[Area] | None = None) -> Gathered:
-    """The figures of ``areas`` (default: every area of ``tier``) and of the city."""
-    if areas is None:
-        areas = list(
-            Area.objects.filter(tier=tier).select_related("parent").order_by("sort_order", "code")
-        )
+def _counting(areas: list[Area], tier: int):
+    """The empty figures of ``areas`` and of the city, and ``add(area_id, apply)``,
+    which applies a count to the city and to the row the area counts in."""
     key_of = _keys(areas, tier)
     figures: dict[object, Figures] = {a.pk: Figures() for a in areas}
     city = Figures()
@@ -86,8 +85,19 @@ def gather(fiscal_year: int, tier: int, areas: list[Area] | None = None) -> Gath
         if row is not None:
             apply(figures[row])
 
-    chome = _coverage(add)
-    _resources(add, tier)
+    return key_of, figures, city, add
+
+
+def gather(fiscal_year: int, tier: int, areas: list[Area] | None = None) -> Gathered:
+    """The figures of ``areas`` (default: every area of ``tier``) and of the city."""
+    if areas is None:
+        areas = list(
+            Area.objects.filter(tier=tier).select_related("parent").order_by("sort_order", "code")
+        )
+    key_of, figures, city, add = _counting(areas, tier)
+    snapshot = _snapshot()
+    chome = _coverage(add, snapshot)
+    _resources(add, tier, snapshot)
     _participation(add, fiscal_year)
     _creation(add, fiscal_year, areas, key_of, figures, city)
     _unmet(add, fiscal_year, key_of, figures, city)
@@ -100,6 +110,24 @@ def gather(fiscal_year: int, tier: int, areas: list[Area] | None = None) -> Gath
         add(area_id, lambda f, count=count: setattr(f, "open_issues", f.open_issues + count))
     figures[CITY] = city
     return Gathered(fiscal_year, tier, areas, figures, chome)
+
+
+def gather_public(tier: int) -> Gathered:
+    """The figures of the public summary (analysis.public): population, and the
+    active resources and the 徒歩圏 counted from public resources only; nothing
+    else (no searches, needs, issues, creation: those are for staff)."""
+    areas = list(
+        Area.objects.filter(tier=tier)
+        .select_related("parent")
+        .defer("boundary", "parent__boundary")
+        .order_by("parent__sort_order", "parent__code", "sort_order", "code")
+    )
+    _key_of, figures, city, add = _counting(areas, tier)
+    snapshot = _public_snapshot()
+    chome = _coverage(add, snapshot)
+    _resources(add, tier, snapshot)
+    figures[CITY] = city
+    return Gathered(0, tier, areas, figures, chome)
 
 
 @dataclass(frozen=True)
@@ -118,6 +146,18 @@ def _snapshot() -> _Snapshot:
     resources counted by area, type and category: kept in each process until
     the data version moves (every write of resources, 町丁 and population moves
     it), since at 100,000 resources they are most of the page's work."""
+    return _snapshot_of(public=False)
+
+
+@versioned_value
+def _public_snapshot() -> _Snapshot:
+    """The same of public resources only (the public summary page)."""
+    return _snapshot_of(public=True)
+
+
+def _snapshot_of(*, public: bool) -> _Snapshot:
+    # Public: what an anonymous visitor may read, as the resources' policy says.
+    resources = resources_visible_to(AnonymousUser()) if public else Resource.objects.all()
     rows = list(
         ChomePopulation.objects.values_list(
             "address_point_id",
@@ -131,7 +171,7 @@ def _snapshot() -> _Snapshot:
         ).order_by("address_point__code")
     )
     sites = list(
-        Resource.objects.filter(
+        resources.filter(
             status=Resource.Status.ACTIVE,
             resource_type__in=KAYOI_TYPES,
             lat__isnull=False,
@@ -143,13 +183,15 @@ def _snapshot() -> _Snapshot:
         Chome(*row, distance_m=float(distance))
         for row, distance in zip(rows, distances, strict=True)
     )
-    active = Resource.objects.filter(status=Resource.Status.ACTIVE)
+    active = resources.filter(status=Resource.Status.ACTIVE)
     by_type = tuple(
         active.values_list("area_id", "area_tier1_id", "resource_type")
         .annotate(n=Count("id"))
         .order_by()
     )
     through = Resource.categories.through.objects.filter(resource__status=Resource.Status.ACTIVE)
+    if public:
+        through = through.filter(resource__in=resources)
     by_category = tuple(
         through.values_list("resource__area_id", "resource__area_tier1_id", "category_id")
         .annotate(n=Count("id"))
@@ -158,8 +200,8 @@ def _snapshot() -> _Snapshot:
     return _Snapshot(chome, by_type, by_category)
 
 
-def _coverage(add) -> list[Chome]:
-    chome = list(_snapshot().chome)
+def _coverage(add, snapshot: _Snapshot) -> list[Chome]:
+    chome = list(snapshot.chome)
     for item in chome:
 
         def apply(f: Figures, item=item) -> None:
@@ -178,8 +220,7 @@ def _coverage(add) -> list[Chome]:
     return chome
 
 
-def _resources(add, tier: int) -> None:
-    snapshot = _snapshot()
+def _resources(add, tier: int, snapshot: _Snapshot) -> None:
     tier1 = tier == Area.Tier.CITY
     for area_id, ward_id, kind, count in snapshot.by_type:
 

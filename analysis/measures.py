@@ -6,14 +6,18 @@ its definition, which the page and the meeting pack print under the table.
 Each measure is a function of one area's ``Figures`` (the counts gathered by
 ``analysis.figures``), so that an area's row, the 合計 row and the city
 average are computed by the same code from the same kind of counts: ratios of
-the 合計 are ratios of sums, never averages of ratios.
+the 合計 are ratios of sums, never averages of ratios. A measure is either a
+count (``count``: one field of ``Figures``) or a ratio of two (``ratio`` with a
+``Ratio``: numerator ÷ denominator × scale, one decimal, blank when the
+denominator is 0), so that the shape of every ratio is written once.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from django.utils.translation import gettext_lazy as _
 
@@ -64,27 +68,16 @@ class Figures:
     open_issues: int = 0
 
     def __iadd__(self, other: Figures) -> Figures:
-        for name in (
-            "population",
-            "aged_65",
-            "chome",
-            "active",
-            "kayoi",
-            "covered_near",
-            "covered_far",
-            "distance_weighted",
-            "distance_known",
-            "participants",
-            "participation_records",
-            "created",
-            "unmet",
-            "need_records",
-            "no_resource",
-            "open_issues",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("by_type", "by_category", "needs_by_category"):
-            getattr(self, name).update(getattr(other, name))
+        """Add ``other``'s counts: every number and Counter field is summed, so
+        that a new count needs no line here; the three below are not sums."""
+        for f in fields(self):
+            if f.name in ("target", "created_trend", "unmet_words"):
+                continue
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(mine, Counter):
+                mine.update(theirs)
+            else:
+                setattr(self, f.name, mine + theirs)
         if other.target is not None:
             self.target = (self.target or 0) + other.target
         if other.created_trend:
@@ -96,10 +89,28 @@ class Figures:
         return self
 
 
-def _ratio(numerator: float, denominator: float, scale: float) -> float | None:
-    if not denominator:
-        return None
-    return round(numerator / denominator * scale, 1)
+@dataclass(frozen=True)
+class Ratio:
+    """``numerator`` ÷ ``denominator`` × ``scale`` (÷ ``divisor``), one decimal;
+    blank when the denominator is 0, or when ``recorded`` (a count of records)
+    is 0. The fields are names of ``Figures``."""
+
+    numerator: str
+    denominator: str
+    scale: float = 1
+    divisor: float = 1
+    recorded: str = ""
+
+    def __call__(self, f: Figures) -> float | None:
+        if self.recorded and not getattr(f, self.recorded):
+            return None
+        denominator = getattr(f, self.denominator)
+        if not denominator:
+            return None
+        result = getattr(f, self.numerator) / denominator
+        if self.divisor != 1:
+            result /= self.divisor
+        return round(result * self.scale, 1)
 
 
 @dataclass(frozen=True)
@@ -115,52 +126,54 @@ class Measure:
     mappable: bool = False
 
 
+def count(key: str, column: str, label, unit, definition) -> Measure:
+    """A count: the field of ``Figures`` named ``key``, as it is."""
+    return Measure(key, column, label, unit, definition, attrgetter(key))
+
+
+def ratio(key: str, column: str, label, unit, definition, compute: Ratio) -> Measure:
+    """A ratio of two counts: one decimal, and the map may shade by it."""
+    return Measure(key, column, label, unit, definition, compute, decimals=1, mappable=True)
+
+
+PERCENT = 100
+PER_1000 = 1000
+
 MEASURES: list[Measure] = [
-    Measure(
+    count(
         "population",
         "人口",
         _("人口"),
         _("人"),
         _("区域の町丁の人口の合計（国勢調査または地域・年齢別人口から取り込んだ値）。"),
-        lambda f: f.population,
     ),
-    Measure(
-        "aged_65",
-        "65歳以上人口",
-        _("65歳以上人口"),
-        _("人"),
-        _("区域の町丁の65歳以上人口の合計。"),
-        lambda f: f.aged_65,
+    count(
+        "aged_65", "65歳以上人口", _("65歳以上人口"), _("人"), _("区域の町丁の65歳以上人口の合計。")
     ),
-    Measure(
+    ratio(
         "aging_rate",
         "高齢化率",
         _("高齢化率"),
         "%",
         _("65歳以上人口 ÷ 人口 × 100。"),
-        lambda f: _ratio(f.aged_65, f.population, 100),
-        decimals=1,
-        mappable=True,
+        Ratio("aged_65", "population", PERCENT),
     ),
-    Measure(
+    count(
         "active",
         "活動中の資源数",
         _("活動中の資源数"),
         _("か所"),
         _("状況が「活動中」の地域資源の数（関係者限定の資源を含む）。"),
-        lambda f: f.active,
     ),
-    Measure(
+    ratio(
         "per_1000",
         "65歳以上千人あたり",
         _("65歳以上千人あたり"),
         _("か所"),
         _("活動中の資源数 ÷ 65歳以上人口 × 1,000。"),
-        lambda f: _ratio(f.active, f.aged_65, 1000),
-        decimals=1,
-        mappable=True,
+        Ratio("active", "aged_65", PER_1000),
     ),
-    Measure(
+    count(
         "kayoi",
         "通いの場の数",
         _("通いの場の数"),
@@ -168,19 +181,16 @@ MEASURES: list[Measure] = [
         _(
             "活動中の通いの場（種別が通いの場・サロン、体操教室、認知症カフェ、趣味・学習・交流の会）の数。"
         ),
-        lambda f: f.kayoi,
     ),
-    Measure(
+    ratio(
         "kayoi_per_1000",
         "通いの場_65歳以上千人あたり",
         _("通いの場 65歳以上千人あたり"),
         _("か所"),
         _("通いの場の数 ÷ 65歳以上人口 × 1,000（厚生労働省の箇所数の指標）。"),
-        lambda f: _ratio(f.kayoi, f.aged_65, 1000),
-        decimals=1,
-        mappable=True,
+        Ratio("kayoi", "aged_65", PER_1000),
     ),
-    Measure(
+    ratio(
         "coverage_near",
         "徒歩圏カバー率_500m",
         _("徒歩圏カバー率 500m（徒歩7分）"),
@@ -189,21 +199,17 @@ MEASURES: list[Measure] = [
             "町丁の代表点から直線500m以内（徒歩80m/分で約7分）に活動中の通いの場がある町丁の"
             "65歳以上人口 ÷ 区域の65歳以上人口 × 100。区域の外の通いの場も数えます。"
         ),
-        lambda f: _ratio(f.covered_near, f.aged_65, 100),
-        decimals=1,
-        mappable=True,
+        Ratio("covered_near", "aged_65", PERCENT),
     ),
-    Measure(
+    ratio(
         "coverage_far",
         "徒歩圏カバー率_1km",
         _("徒歩圏カバー率 1km（徒歩13分）"),
         "%",
         _("同じく直線1km以内（徒歩約13分）。"),
-        lambda f: _ratio(f.covered_far, f.aged_65, 100),
-        decimals=1,
-        mappable=True,
+        Ratio("covered_far", "aged_65", PERCENT),
     ),
-    Measure(
+    ratio(
         "walk_minutes",
         "最寄りの通いの場_徒歩分",
         _("最寄りの通いの場まで（徒歩分）"),
@@ -212,15 +218,9 @@ MEASURES: list[Measure] = [
             "町丁の代表点から最も近い活動中の通いの場までの直線距離を80m/分で割った分数の、"
             "65歳以上人口で重みづけした平均。"
         ),
-        lambda f: (
-            round(f.distance_weighted / f.distance_known / WALK_METRES_PER_MINUTE, 1)
-            if f.distance_known
-            else None
-        ),
-        decimals=1,
-        mappable=True,
+        Ratio("distance_weighted", "distance_known", divisor=WALK_METRES_PER_MINUTE),
     ),
-    Measure(
+    ratio(
         "participation",
         "参加率",
         _("参加率"),
@@ -229,11 +229,9 @@ MEASURES: list[Measure] = [
             "年度の参加者実人数（資源ごとに記録したもの）の合計 ÷ 65歳以上人口 × 100（厚生労働省の"
             "通いの場への参加率）。記録のない区域は空欄です。"
         ),
-        lambda f: _ratio(f.participants, f.aged_65, 100) if f.participation_records else None,
-        decimals=1,
-        mappable=True,
+        Ratio("participants", "aged_65", PERCENT, recorded="participation_records"),
     ),
-    Measure(
+    count(
         "created",
         "創出数",
         _("創出数"),
@@ -241,17 +239,15 @@ MEASURES: list[Measure] = [
         _(
             "開始日が年度内の「新規立ち上げ」「既存資源の拡充」の地域資源の数（集計表「地域資源の創出数」と同じ数え方）。"
         ),
-        lambda f: f.created,
     ),
-    Measure(
+    count(
         "target",
         "目標",
         _("創出目標"),
         _("か所"),
         _("第1層の区域ごと・1年度あたりの創出目標（集計表と同じ）。第2層の区域にはありません。"),
-        lambda f: f.target,
     ),
-    Measure(
+    count(
         "unmet",
         "0件の検索数",
         _("0件の検索数"),
@@ -260,31 +256,27 @@ MEASURES: list[Measure] = [
             "年度内に、その区域を選んで検索し、何も見つからなかった（または語を外して見つかった）"
             "検索語の回数。誰が検索したかは記録していません。"
         ),
-        lambda f: f.unmet,
     ),
-    Measure(
+    count(
         "need_records",
         "ニーズの記録数",
         _("ニーズの記録数"),
         _("件"),
         _("年度内の活動記録のうち、聴き取ったニーズか「該当する資源なし」を付けたものの数。"),
-        lambda f: f.need_records,
     ),
-    Measure(
+    count(
         "no_resource",
         "該当する資源なし",
         _("該当する資源なし"),
         _("件"),
         _("年度内の活動記録のうち「該当する資源なし」を付けたものの数。"),
-        lambda f: f.no_resource,
     ),
-    Measure(
+    count(
         "open_issues",
         "未解決の地域課題",
         _("未解決の地域課題"),
         _("件"),
         _("協議体で提起され、状況が「対応済」でない地域課題の数（年度を問いません）。"),
-        lambda f: f.open_issues,
     ),
 ]
 MEASURE_BY_KEY = {m.key: m for m in MEASURES}

@@ -6,11 +6,12 @@ case examples and the numbered list of its resources — the page
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from analysis.charts import bars_svg, coverage_svg
+from analysis.charts import bars_svg, coverage_svg, coverage_view
 from analysis.figures import gather
 from analysis.measures import KAYOI_TYPES, MEASURES, Figures, Measure, display, value
 from councils.models import RegionalIssue
@@ -62,8 +63,9 @@ class Profile:
         return format_fiscal_year(self.fiscal_year)
 
 
-def build_profile(user, area: Area, fiscal_year: int) -> Profile:
-    """The profile of ``area`` as ``user`` may read it (analysis.policy has let them in)."""
+def build_profile(user, area: Area, fiscal_year: int, *, drawings: bool = True) -> Profile:
+    """The profile of ``area`` as ``user`` may read it (analysis.policy has let them in);
+    without ``drawings``, no map, charts or resource list (a table's CSV)."""
     gathered = gather(fiscal_year, area.tier)
     mine, city = gathered.of(area), gathered.of(None)
     n_areas = max(len(gathered.areas), 1)
@@ -110,7 +112,7 @@ def build_profile(user, area: Area, fiscal_year: int) -> Profile:
         .prefetch_related("categories")
         .order_by("resource_type", "kana", "name")
     )
-    resources = list(listed[:LIST_MAX])
+    resources = list(listed[:LIST_MAX]) if drawings else []
     more = listed.count() - len(resources) if len(resources) == LIST_MAX else 0
     chome = [c for c in gathered.chome if c.area_id in inside]
     years = range(fiscal_year - len(mine.created_trend) + 1, fiscal_year + 1)
@@ -149,6 +151,8 @@ def build_profile(user, area: Area, fiscal_year: int) -> Profile:
         text_notes=reader.text_notes(),
         resources_more=more,
     )
+    if not drawings:
+        return profile
     profile.coverage_map = _coverage_map(area, chome)
     profile.trend_chart = bars_svg(
         trend, title=_("創出数の推移（5年度）"), unit=_("か所"), highlight=len(trend) - 1
@@ -176,7 +180,8 @@ def _coverage_map(area: Area, chome) -> str:
     focus = area.shape
     if focus is None:
         return coverage_svg(focus=None, neighbours=[], chome=[], sites=[], title=area.label)
-    minx, miny, maxx, maxy = focus.buffer(0.01).bounds
+    # Only the sites the map shows, clipped by its box in SQL (indexed lat/lng).
+    minx, miny, maxx, maxy = coverage_view(focus)
     sites = list(
         Resource.objects.filter(
             status=Resource.Status.ACTIVE,
@@ -185,7 +190,10 @@ def _coverage_map(area: Area, chome) -> str:
             lng__range=(minx, maxx),
         ).values_list("lat", "lng")
     )
-    neighbours = [other.shape for other in Area.objects.filter(tier=area.tier).exclude(pk=area.pk)]
+    neighbours = [
+        other.shape
+        for other in Area.objects.filter(tier=area.tier).exclude(pk=area.pk).only("boundary")
+    ]
     return coverage_svg(
         focus=focus,
         neighbours=neighbours,
@@ -193,3 +201,46 @@ def _coverage_map(area: Area, chome) -> str:
         sites=sites,
         title=_("%(area)s の通いの場と町丁（徒歩圏）") % {"area": area.label},
     )
+
+
+# The profile's smaller tables as CSV (``/staff/analysis/areas/<code>/<table>.csv``):
+# slug -> (the file's name, header, rows of a profile). Headers are fixed Japanese,
+# as the city files them.
+def _needs_rows(profile: Profile) -> list[list]:
+    return [
+        *([label, n] for label, n in profile.needs),
+        ["該当する資源なし", profile.figures.no_resource],
+    ]
+
+
+PROFILE_TABLES: dict[str, tuple[str, list[str], Callable[[Profile], list[list]]]] = {
+    "measures": (
+        "指標",
+        ["指標", "この区域", "市全体", "単位"],
+        lambda p: [
+            [str(c.measure.label), c.area, c.city, str(c.measure.unit)] for c in p.comparisons
+        ],
+    ),
+    "types": (
+        "種別",
+        ["種別", "活動中の資源数"],
+        lambda p: [[label, n] for label, n in p.by_type if n],
+    ),
+    "categories": (
+        "カテゴリ",
+        ["カテゴリ", "活動中の資源数"],
+        lambda p: [[label, n] for label, n in p.by_category],
+    ),
+    "trend": ("創出数の推移", ["年度", "創出数"], lambda p: [[label, n] for label, n in p.trend]),
+    "unmet": (
+        "見つからなかった検索",
+        ["検索語", "回数"],
+        lambda p: [[word, n] for word, n in p.unmet_words],
+    ),
+    "needs": ("聴き取ったニーズ", ["ニーズ", "件数"], _needs_rows),
+    "uncovered": (
+        "500m以内に通いの場がない町丁",
+        ["町丁", "最寄りの通いの場まで_m", "65歳以上人口"],
+        lambda p: [[name, round(metres), aged] for name, metres, aged in p.uncovered],
+    ),
+}

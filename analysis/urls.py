@@ -15,5 +15,6 @@ urlpatterns = [
     path("areas.xlsx", views.areas_xlsx, name="areas_xlsx"),
     path("map/", views.area_map, name="map"),
     path("areas/<slug:code>/", views.profile, name="profile"),
+    path("areas/<slug:code>/<slug:table>.csv", views.profile_csv, name="profile_csv"),
     path("participants/", views.participants, name="participants"),
 ]

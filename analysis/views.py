@@ -25,6 +25,7 @@ from portal.i18n import in_source_language
 from portal.models import Area
 from portal.municipality import city
 from portal.pdf import safe_filename
+from portal.spreadsheets import csv_bytes
 from portal.wareki import fiscal_year_of, format_fiscal_year
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -198,8 +199,37 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
             "years": year_choices(),
             "population": population_source(),
             "measures": MEASURES,
+            "csv_links": True,
         },
     )
+
+
+@in_source_language
+@analysis_page
+@require_GET
+def profile_csv(request: HttpRequest, code: str, table: str) -> HttpResponse:
+    """One of the profile's smaller tables (analysis.profile.PROFILE_TABLES) as CSV."""
+    from analysis.profile import PROFILE_TABLES, build_profile
+
+    if table not in PROFILE_TABLES:
+        raise Http404
+    area = area_for_analysis(request.user, code)
+    try:
+        fiscal_year = fiscal_year_param(request)
+    except BadParameter as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    profile = build_profile(request.user, area, fiscal_year, drawings=False)
+    name, header, rows = PROFILE_TABLES[table]
+    response = HttpResponse(
+        csv_bytes(header, rows(profile)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = _attachment(
+        f"{profile.fiscal_year_label}_{area.label}_{name}",
+        f"profile_{area.code}_{fiscal_year}_{table}",
+        "csv",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @analysis_page

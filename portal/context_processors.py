@@ -20,6 +20,7 @@ def portal(request) -> dict:
         "city_name": current.display_name,
         "program_name": current.program_name,
         "city_has_wards": current.has_wards,
+        "public_analysis": current.public_analysis,
         "demo_mode": settings.DEMO_MODE,
         "large_text": request.COOKIES.get(TEXT_SIZE_COOKIE) == "large",
         "staff_view": can_see_staff_only(user),

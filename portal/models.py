@@ -383,6 +383,14 @@ class Municipality(models.Model):
             "第1層が区（大阪市の各区など）か、市そのもの（川口市・港区など）か。空欄では環境変数 CITY_HAS_WARDS（既定: 区がある）に従います。"
         ),
     )
+    public_analysis = models.BooleanField(
+        _("地域分析の概要を公開する"),
+        default=False,
+        help_text=_(
+            "公開すると、/analysis/ で誰でも区域ごとの65歳以上人口、公開中の地域資源の数、"
+            "徒歩圏カバー率を見られます（関係者限定の資源は数えません）。"
+        ),
+    )
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     class Meta:

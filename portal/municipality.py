@@ -5,7 +5,8 @@ of the 事業 and whether it has wards live in the database (``Municipality``,
 one row, edited in the admin and filled by ``manage.py setup_city``); the
 environment (``CITY_NAME``, ``PREFECTURE_NAME``, ``LOCAL_GOVERNMENT_CODE``,
 ``MAP_CENTER_LAT``/``MAP_CENTER_LNG``, ``CITY_HAS_WARDS``) is the first default of each field left
-blank. ``city()`` is kept in each process under the data version
+blank. Whether the 地域分析 has a public summary page is the city's choice
+alone (``public_analysis``, off unless turned on). ``city()`` is kept in each process under the data version
 (portal/cache.py), so an edit shows on the next page in every process.
 """
 
@@ -33,6 +34,7 @@ class City:
     zoom: int
     program: str  # the 事業 as the city names it; "" for the translated default
     has_wards: bool
+    public_analysis: bool = False  # the public summary of 地域分析 at /analysis/
 
     @property
     def display_name(self) -> str:
@@ -83,6 +85,7 @@ def city() -> City:
         zoom=row.zoom or settings.LEAFLET_CONFIG.get("DEFAULT_ZOOM", DEFAULT_ZOOM),
         program=row.program_name,
         has_wards=has_wards,
+        public_analysis=row.public_analysis,
     )
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     # Printing (PDF lists, sheets, area maps) and data in/out (imports, exports,
     # HSDS API) keep their own URL modules; their paths are absolute.
     path("", include("analysis.pack_urls")),
+    path("", include("analysis.public_urls")),
     path("", include("resources.print_urls")),
     path("", include("resources.io_urls")),
     path("", include("resources.change_urls")),

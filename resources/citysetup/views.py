@@ -3,7 +3,8 @@
 City staff and admins only (anyone else gets 404). The first button runs a dry
 run and shows what would be made; the files wait in private storage
 (``portal.sheets.uploads``, never the session) until 「この内容で設定する」
-runs the same set-up for real, or 「やめる」 drops them.
+runs the same set-up for real, or 「やめる」 drops them. The page also turns the
+public summary of 地域分析 (``/analysis/``) on or off.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from portal.municipality import city
+from portal.municipality import city, municipality_save
 from portal.roles import is_city_staff
 from portal.sheets import MB, max_upload_bytes
 from portal.sheets.uploads import upload_forget, upload_keep, upload_read, uploads_purge_stale
@@ -119,6 +120,14 @@ def city_setup_page(request: HttpRequest) -> HttpResponse:
     if action == "cancel":
         _forget(request)
         return redirect("dataio:city_setup")
+    if action == "public_analysis":
+        on = request.POST.get("public_analysis") == "1"
+        municipality_save(public_analysis=on)
+        messages.success(
+            request,
+            _("地域分析の概要を公開しました。") if on else _("地域分析の概要を非公開にしました。"),
+        )
+        return redirect("dataio:city_setup")
     if action == "check" and form.is_valid():
         _forget(request)
         uploads_purge_stale()
@@ -155,6 +164,7 @@ def city_setup_page(request: HttpRequest) -> HttpResponse:
             "result": result,
             "state": state if result is not None else None,
             "columns": TABLE_COLUMNS,
+            "public_analysis": current.public_analysis,
             "districts": [a for a in result.areas if a.tier == 2] if result else [],
         },
     )

@@ -33,6 +33,7 @@ from coordinators.models import Affiliation, Coordinator
 from coordinators.services import activity_log
 from councils.models import Council, CouncilMember, Meeting, MeetingAttachment, RegionalIssue
 from portal.models import Job
+from portal.municipality import municipality_save
 from portal.roles import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
 from resources.models import Resource
 from resources.policy import FIELD_TIERS
@@ -143,6 +144,8 @@ class Canaries:
 def world(areas, settings, tmp_path):
     """The canary city: who sweeps, what they may read, what the URLs take."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # The public summary of 地域分析 (off by default) is on, so that it is swept.
+    municipality_save(public_analysis=True)
     canaries = Canaries()
     users = {
         "no_role": make_user("norole"),
@@ -367,6 +370,10 @@ def candidate_urls(route: Route, world) -> list[tuple[str, frozenset[str]]] | No
             options = [({kwarg: name}, EVERYONE) for name in REPORTS]
         elif kwarg == "kind":
             options = [({kwarg: k.slug}, EVERYONE) for k in sheet_kinds()]
+        elif kwarg == "table" and route.name == "analysis:profile_csv":
+            from analysis.profile import PROFILE_TABLES
+
+            options = [({kwarg: table}, EVERYONE) for table in PROFILE_TABLES]
         elif kwarg == "service_id":
             from resources.hsds import service_id
 
