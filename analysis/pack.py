@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from analysis.measures import MEASURES
 from analysis.policy import area_for_analysis
@@ -17,7 +17,7 @@ from portal.wareki import format_date
 
 
 @analysis_page
-@require_GET
+@require_safe
 def profile_pdf(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for_analysis(request.user, code)
     try:

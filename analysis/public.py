@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from analysis.figures import gather_public
 from analysis.measures import MEASURE_BY_KEY, Figures, display, value
@@ -51,7 +51,7 @@ def _row(label: str, figures: Figures, types: list[str]) -> PublicRow:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page(params={"tier"})
 def public_summary(request: HttpRequest) -> HttpResponse:
     if not city().public_analysis:

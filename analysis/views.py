@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from analysis.measures import MAPPABLE, MEASURE_BY_KEY, MEASURES, display
 from analysis.models import ChomePopulation
@@ -95,7 +95,7 @@ def _params(request: HttpRequest) -> tuple[int, int, str, bool]:
 
 
 @analysis_page
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     try:
         fiscal_year, tier, sort, descending = _params(request)
@@ -152,7 +152,7 @@ def _file_view(kind: str):
     # Filed as the city files them: Japanese in every language.
     @in_source_language
     @analysis_page
-    @require_GET
+    @require_safe
     def view(request: HttpRequest) -> HttpResponse:
         try:
             fiscal_year, tier, sort, descending = _params(request)
@@ -181,7 +181,7 @@ areas_xlsx = _file_view("xlsx")
 
 
 @analysis_page
-@require_GET
+@require_safe
 def profile(request: HttpRequest, code: str) -> HttpResponse:
     from analysis.profile import build_profile
 
@@ -206,7 +206,7 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
 
 @in_source_language
 @analysis_page
-@require_GET
+@require_safe
 def profile_csv(request: HttpRequest, code: str, table: str) -> HttpResponse:
     """One of the profile's smaller tables (analysis.profile.PROFILE_TABLES) as CSV."""
     from analysis.profile import PROFILE_TABLES, build_profile
@@ -268,7 +268,7 @@ def participants(request: HttpRequest) -> HttpResponse:
 
 
 @analysis_page
-@require_GET
+@require_safe
 def area_map(request: HttpRequest) -> HttpResponse:
     from analysis.charts import choropleth_svg, classes, legend_entries, shade, shade_class
 
