@@ -277,9 +277,12 @@ def council_status(*, fiscal_year: int, area: Area | None = None, reader: Report
         rows=rows,
         notes=[
             _(
-                "%(date)s現在。協議体設置時期・新設・既設・既存の会議体・協議体開催時期は第1層（区）の協議体のものです。"
+                "%(date)s現在。協議体設置時期・新設・既設・既存の会議体・協議体開催時期は第1層（%(tier1)s）の協議体のものです。"
             )
-            % {"date": format_year_month(end) + "末"},
+            % {
+                "date": format_year_month(end) + "末",
+                "tier1": _("区") if city().has_wards else _("市全体"),
+            },
             _("開催回数は、開催日が過ぎた会議の数です（予定の会議は数えません）。"),
             *reader.text_notes(),
         ],

@@ -218,3 +218,12 @@ def test_a_change_of_the_settings_shows_at_once(client, resources):
 
     page = text(client.get("/"))
     assert "川口市 地域支え合い推進事業" in page
+
+
+def test_the_council_report_says_its_first_tier_is_the_city(client, staff, resources):
+    client.force_login(staff)
+
+    page = client.get("/staff/reports/councils/", {"fy": "2025"}).content.decode()
+
+    assert "第1層（市全体）の協議体のものです" in page
+    assert "第1層（区）" not in page
