@@ -174,6 +174,9 @@ class SearchFilters:
     dropped: list[Word] = field(default_factory=list)
     suggestions: list[tuple[Word, str]] = field(default_factory=list)
     resolved: bool = False
+    # The matching ids found while resolving the words, which the paginator
+    # would otherwise ask again: the same query.
+    matching_ids: list[int] | None = None
     # The search page and its map drop words that find nothing; prints, exports,
     # the API and calendars take the query as it is (a print link carries the
     # page's kept words, ``effective_query``).
@@ -581,7 +584,12 @@ def _any(rows: QuerySet) -> bool:
     planned on the index and stop early."""
     if connection.vendor != "postgresql":
         return rows.exists()
-    return bool(list(rows.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1]))
+    return bool(bounded_ids(rows))
+
+
+def bounded_ids(rows: QuerySet) -> list[int]:
+    """The ids of up to COUNT_CAP + 1 of ``rows``: which rows match, not their order."""
+    return list(rows.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
 
 
 def _public_text_exists(key: str) -> bool:
@@ -635,7 +643,14 @@ def _drop_words(base: QuerySet[Resource], filters: SearchFilters) -> None:
             rows = rows.filter(conditions[id(w)])
         return _any(rows)
 
-    if not words or matches(words):
+    if not words:
+        return
+    every = base
+    for w in words:
+        every = every.filter(conditions[id(w)])
+    # Found: they are the matches the paginator needs (the same query).
+    filters.matching_ids = bounded_ids(every) or None
+    if filters.matching_ids:
         return
     kept = [w for w in words if matches([w])]
     for w in words:
@@ -756,14 +771,24 @@ class CappedPaginator(Paginator):
     # before the whole result is sorted by distance.
     NEAREST_RADII_KM = (1, 3, 10)
 
-    def __init__(self, *args, nearest: Point | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        nearest: Point | None = None,
+        known_ids: list[int] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.nearest = nearest
+        # The matching ids when the search already found them (SearchFilters.matching_ids).
+        self.known_ids = known_ids
 
     @cached_property
     def matching_ids(self) -> list[int]:
+        if self.known_ids is not None:
+            return self.known_ids
         # Without the order or the annotations the page needs: only which rows match.
-        return list(self.object_list.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+        return bounded_ids(self.object_list)
 
     @cached_property
     def count(self) -> int:

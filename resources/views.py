@@ -219,7 +219,7 @@ def search(request: HttpRequest) -> HttpResponse:
         .prefetch_related("schedules")
     )
     nearest = filters.point if filters.sort is Sort.DISTANCE and filters.radius_km is None else None
-    paginator = CappedPaginator(results, PAGE_SIZE, nearest=nearest)
+    paginator = CappedPaginator(results, PAGE_SIZE, nearest=nearest, known_ids=filters.matching_ids)
     if paginator.is_capped and filters.sort is Sort.RELEVANCE:
         # Ranking thousands of matches is slow and says little: 五十音順.
         paginator.object_list = results.order_by(*KANA_ORDER)

@@ -16,12 +16,12 @@ from resources.words import vocabulary
 from tests.conftest import add_schedule, make_resource
 from tests.resources.search_pages import listed_names, text
 
-# The data version, the area look-up, whether the words together find anything (else
-# the words that empty the result are dropped), the matching ids (the count), the
-# page, and the page's categories and schedules; areas, categories, targets and
+# The data version, the area look-up, the matching ids (the count; when the words
+# together find nothing, the words that empty the result are dropped), the page,
+# and the page's categories and schedules; areas, categories, targets and
 # features come from the cached reference lists, labels, areas and 町丁 from the
 # cached vocabulary of words (resources/words.py).
-SEARCH_QUERIES = 7
+SEARCH_QUERIES = 6
 # The data version, the rows, then each row's categories and schedules (one query
 # each for all rows: the popups show when, where and the cost).
 MAP_QUERIES = 4
