@@ -19,6 +19,7 @@ from portal.qr import absolute_url
 from portal.roles import Reader
 from resources.demand import record_unmet
 from resources.models import Resource, ScheduleRule
+from resources.paging import CappedPaginator
 from resources.policy import resource_for_user, resources_editable_by, resources_visible_to
 from resources.presenter import ResourceView, resource_fields, row_fields, tier_of
 from resources.search import (
@@ -27,7 +28,6 @@ from resources.search import (
     SEARCH_PARAMS,
     SORT_LABELS,
     TIME_CODES,
-    CappedPaginator,
     SearchFilters,
     Sort,
     distance_expression,

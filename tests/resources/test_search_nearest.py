@@ -1,6 +1,6 @@
 """Nearest first from a typed place over many matches: the page is looked for
 within 1, 3 and 10 km before the whole result is sorted (resources/search.py,
-``CappedPaginator``); the order must be exactly that of sorting everything."""
+``resources.paging.CappedPaginator``); the order must be exactly that of sorting everything."""
 
 from __future__ import annotations
 
