@@ -105,14 +105,19 @@
     var head = results.querySelector(".results-head");
     if (!head || !head.dataset.pointLat) return;
     var centre = [parseFloat(head.dataset.pointLat), parseFloat(head.dataset.pointLng)];
-    pointLayer = L.layerGroup([
-      L.circle(centre, {
-        radius: parseFloat(head.dataset.radiusKm) * 1000, color: "#c0392b", weight: 2,
-        fill: false, dashArray: "6 6", interactive: false,
-      }),
+    var layers = [
       L.circleMarker(centre, { radius: 7, color: "#ffffff", weight: 3, fillColor: "#c0392b", fillOpacity: 1 })
         .bindTooltip(textNode(head.dataset.pointLabel)),
-    ]).addTo(map);
+    ];
+    // A typed place sorts by distance without a radius: then no circle.
+    var radiusKm = parseFloat(head.dataset.radiusKm);
+    if (radiusKm > 0) {
+      layers.unshift(L.circle(centre, {
+        radius: radiusKm * 1000, color: "#c0392b", weight: 2,
+        fill: false, dashArray: "6 6", interactive: false,
+      }));
+    }
+    pointLayer = L.layerGroup(layers).addTo(map);
   }
 
   function showMarkers(data) {

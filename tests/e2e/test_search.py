@@ -336,7 +336,9 @@ def test_on_a_desktop_the_filters_list_and_map_sit_side_by_side(browser, live_se
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     search(page, live_server, "梅田")
+    expect(page.locator(".chip").first).to_contain_text("梅田")
     expect(page.locator("#resource-map")).to_have_attribute("data-marker-count", "9")
+    expect(page.locator(".result").first).to_be_visible()
     first = in_first_screen(page, ".result")
     map_box = in_first_screen(page, "#resource-map")
     # The whole map and the first result card on the first screen, the map beside the list.
