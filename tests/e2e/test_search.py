@@ -408,6 +408,13 @@ def test_markers_of_different_kinds_have_different_shapes_in_the_documented_pale
     assert fill == OKABE_ITO["bluish_green"]
     ink = taiso.locator(".marker-number__n").evaluate("e => getComputedStyle(e).color")
     assert ink == "rgb(0, 0, 0)"
+    # The number is drawn on top of its shape (Leaflet lifts map svgs above other content).
+    number_on_top = taiso.locator(".marker-number__n").evaluate(
+        """e => { const r = document.createRange(); r.selectNodeContents(e);
+                  const b = r.getBoundingClientRect();
+                  return document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2) === e; }"""
+    )
+    assert number_on_top
     # The list shows the same shape beside the type, and the legend names every shape.
     expect(page.locator(".result").first.locator(".shape-mark")).to_have_attribute(
         "data-shape", "triangle"
