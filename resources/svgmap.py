@@ -177,7 +177,12 @@ def _symbol(shape: str, x: float, y: float, r: float, color: str, edge: float) -
             f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r - edge)}" fill="#fff" stroke="#333" '
             f'stroke-width="{_n(edge * 1.6)}"/>'
         )
-    if shape == "square":
+    if shape == "chip":  # a category's colour in the legend: not a marker's shape
+        body = (
+            f'<rect x="{_n(x - r * 1.1)}" y="{_n(y - r * 0.75)}" width="{_n(r * 2.2)}" '
+            f'height="{_n(r * 1.5)}" rx="{_n(r * 0.3)}"'
+        )
+    elif shape == "square":
         side = r * 1.8
         body = (
             f'<rect x="{_n(x - side / 2)}" y="{_n(y - side / 2)}" width="{_n(side)}" '
@@ -719,8 +724,9 @@ def spot_map_svg(
     parts += [
         f'<circle cx="{_n(x)}" cy="{_n(y)}" r="6" fill="{escape(color)}" fill-opacity="0.18"/>',
         f'<path d="M{_n(x)},{_n(y)} L{_n(x - 3.2)},{_n(y - 6)} A3.6,3.6 0 1 1 {_n(x + 3.2)},{_n(y - 6)} Z" '
-        f'fill="{escape(color)}" stroke="#fff" stroke-width="0.5"/>',
-        f'<circle cx="{_n(x)}" cy="{_n(y - 7.6)}" r="1.4" fill="#fff"/>',
+        f'fill="{escape(color)}" stroke="#1a1a1a" stroke-width="0.5"/>',
+        f'<circle cx="{_n(x)}" cy="{_n(y - 7.6)}" r="1.4" fill="#fff" stroke="#1a1a1a" '
+        f'stroke-width="0.4"/>',
     ]
     if label:
         parts.append(_text(x, y + 4.5, label, 3.2, weight="bold"))

@@ -62,3 +62,25 @@ def test_every_type_has_a_shape_and_every_shape_a_label_and_a_drawing():
     assert set(TYPE_SHAPES.values()) == set(SHAPES) == set(SHAPE_LABELS) == set(SHAPE_SVG)
     assert shape_of("exercise") != shape_of("salon") != shape_of("life_support")
     assert shape_of(None) == shape_of("other")
+
+
+@pytest.mark.django_db
+def test_the_printed_legend_gives_colours_by_category_then_shapes_by_kind():
+    from resources.printing import PrintRow, _legend
+
+    exercise = Category.objects.get(code="exercise")
+    shopping = Category.objects.get(code="shopping")
+
+    def row(n, category, shape):
+        return PrintRow(n, {"shape": shape}, category, staff_only=False, on_map=True)
+
+    legend = _legend(
+        [row(1, exercise, "triangle"), row(2, exercise, "circle"), row(3, shopping, "square")]
+    )
+    assert [(e.label, e.color, e.count, e.shape) for e in legend] == [
+        ("運動", "#009E73", 2, "chip"),
+        ("買い物", "#F0E442", 1, "chip"),
+        (str(SHAPE_LABELS["circle"]), "#1a1a1a", 1, "circle"),
+        (str(SHAPE_LABELS["triangle"]), "#1a1a1a", 1, "triangle"),
+        (str(SHAPE_LABELS["square"]), "#1a1a1a", 1, "square"),
+    ]
