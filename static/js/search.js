@@ -78,7 +78,7 @@
   function numberIcon(props) {
     var shape = SHAPES[props.shape] ? props.shape : "circle";
     var box = document.createElement("span");
-    box.className = "marker-number marker-number--" + shape;
+    box.className = "marker-number marker-number--" + shape + (props.n >= 1000 ? " marker-number--longer" : props.n >= 100 ? " marker-number--long" : "");
     box.dataset.shape = shape;
     box.dataset.color = props.color;
     var svg = document.createElementNS(SVG, "svg");
