@@ -37,9 +37,9 @@ from resources.occurrences import (
     schedules_for,
     time_span,
 )
+from resources.palette import NO_CATEGORY_COLOR
 from resources.presenter import ResourceView, resource_fields
 from resources.printing import (
-    UNCATEGORISED_COLOR,
     PrintDocument,
     PrintOptions,
     _common_context,
@@ -183,9 +183,9 @@ def calendar_document(*, user, code: str, params: QueryDict, today: dt.date) -> 
                 number=venue.number,
                 lat=view["lat"],
                 lng=view["lng"],
-                color=category.color if category else UNCATEGORISED_COLOR,
+                color=category.color if category else NO_CATEGORY_COLOR,
                 label=view["name"],
-                shape=marker_shape(category),
+                shape=marker_shape(view),
             )
         )
     area_map = AreaMap(

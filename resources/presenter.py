@@ -38,9 +38,8 @@ from django.utils.translation import gettext as _
 from portal.geo import walking_minutes
 from portal.roles import Reader, reader_tier
 from resources.models import Resource
+from resources.palette import NO_CATEGORY_COLOR, ink_on, shape_of
 from resources.policy import FIELD_TIERS
-
-NO_CATEGORY_COLOR = "#555555"
 
 # Kept out of every view: derived search data, never shown to anyone.
 _NOT_PRESENTED = frozenset(
@@ -188,6 +187,9 @@ _HELPERS = (
     Field("walk_minutes", ("lat", "lng"), _walk_minutes),
     Field("first_category", ("categories",), _first_category),
     Field("color", ("categories",), _color),
+    # The map mark: the number's ink on that colour, the shape of the resource's kind.
+    Field("ink", ("categories",), lambda v: ink_on(v["color"])),
+    Field("shape", ("resource_type",), lambda v: shape_of(v["resource_type"])),
     Field("detail_url", ("id",), lambda v: reverse("resources:detail", args=[v["pk"]])),
 )
 

@@ -45,11 +45,11 @@ from portal.ratelimits import limit_anonymous
 from portal.roles import Reader, can_see_staff_only, is_city_staff, reader_tier
 from portal.wareki import format_both
 from resources.models import Category, Resource
+from resources.palette import NO_CATEGORY_COLOR, SHAPE_LABELS, SHAPES
 from resources.policy import resource_for_user, resources_visible_to
 from resources.presenter import ResourceView, resource_fields
 from resources.search import SEARCH_PARAMS, SearchFilters, resource_search
 from resources.svgmap import (
-    UNCATEGORISED_COLOR,
     AreaMap,
     LegendEntry,
     Marker,
@@ -339,34 +339,43 @@ def _outlines(area: Area) -> list[Outline]:
     return outlines
 
 
-def marker_shape(category: Category | None) -> str:
-    """Circles for 介護予防, squares for 生活支援サービス: two colours alike still differ."""
-    if category is None:
-        return "hollow"
-    return "square" if category.group == Category.Group.LIFE_SUPPORT else "circle"
+def marker_shape(view: ResourceView) -> str:
+    """The shape of the resource's kind, as on the search map (resources/palette.py)."""
+    return view["shape"]
 
 
 def _legend(rows: list[PrintRow]) -> list[LegendEntry]:
+    """Colours (a chip per category), then shapes (one per kind shown), with counts."""
     counts: dict[int | None, int] = {}
     categories: dict[int | None, Category | None] = {}
+    shapes: dict[str, int] = {}
     for row in rows:
         if not row.on_map:
             continue
         key = row.category.pk if row.category else None
         counts[key] = counts.get(key, 0) + 1
         categories[key] = row.category
+        shape = marker_shape(row.resource)
+        shapes[shape] = shapes.get(shape, 0) + 1
     entries = sorted(
         counts,
         key=lambda k: (k is None, categories[k].sort_order if categories[k] else 0, k or 0),
     )
     return [
-        LegendEntry(
-            categories[k].name if categories[k] else UNCATEGORISED,
-            categories[k].color if categories[k] else UNCATEGORISED_COLOR,
-            counts[k],
-            marker_shape(categories[k]),
-        )
-        for k in entries
+        *(
+            LegendEntry(
+                categories[k].name if categories[k] else UNCATEGORISED,
+                categories[k].color if categories[k] else NO_CATEGORY_COLOR,
+                counts[k],
+                "chip",
+            )
+            for k in entries
+        ),
+        *(
+            LegendEntry(str(SHAPE_LABELS[shape]), "#1a1a1a", shapes[shape], shape)
+            for shape in SHAPES
+            if shape in shapes
+        ),
     ]
 
 
@@ -399,9 +408,9 @@ def area_map_document(
             number=row.number,
             lat=row.resource["lat"],
             lng=row.resource["lng"],
-            color=row.category.color if row.category else UNCATEGORISED_COLOR,
+            color=row.category.color if row.category else NO_CATEGORY_COLOR,
             label=row.resource["name"],
-            shape=marker_shape(row.category),
+            shape=marker_shape(row.resource),
         )
         for row in rows
         if row.on_map
@@ -445,7 +454,7 @@ def sheet_document(*, user, pk: int, params: QueryDict) -> PrintDocument:
     if options.public_only and resource["is_staff_only"] and can_see_staff_only(user):
         raise Http404("地域資源が見つかりません。")
     category = resource["first_category"]
-    color = category.color if category else UNCATEGORISED_COLOR
+    color = category.color if category else NO_CATEGORY_COLOR
     map_svg = ""
     if resource["on_map"]:
         outline_area = resource["area"]

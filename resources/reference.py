@@ -7,17 +7,17 @@ database; keep ``seed_reference_data`` working with models passed in.
 from __future__ import annotations
 
 CATEGORIES = [
-    # code, name, group, colour (distinguishable on the map and in print)
-    ("work", "就労", "prevention", "#8c510a"),
-    ("contribution", "地域貢献", "prevention", "#d95f02"),
-    ("hobby", "趣味", "prevention", "#7570b3"),
-    ("exercise", "運動", "prevention", "#1b7a5a"),
-    ("learning", "学習", "prevention", "#c2185b"),
-    ("social", "交流", "prevention", "#4d7c0f"),
-    ("shopping", "買い物", "life_support", "#b45309"),
-    ("housework", "家事", "life_support", "#6d4c41"),
-    ("outing", "外出", "life_support", "#1f78b4"),
-    ("other", "その他", "life_support", "#555555"),
+    # code, name, group, colour: Okabe–Ito, as resources/palette.py (CATEGORY_COLORS) says
+    ("work", "就労", "prevention", "#E69F00"),
+    ("contribution", "地域貢献", "prevention", "#D55E00"),
+    ("hobby", "趣味", "prevention", "#56B4E9"),
+    ("exercise", "運動", "prevention", "#009E73"),
+    ("learning", "学習", "prevention", "#0072B2"),
+    ("social", "交流", "prevention", "#CC79A7"),
+    ("shopping", "買い物", "life_support", "#F0E442"),
+    ("housework", "家事", "life_support", "#000000"),
+    ("outing", "外出", "life_support", "#999999"),
+    ("other", "その他", "life_support", "#FFFFFF"),
 ]
 TARGETS = [
     ("anyone", "どなたでも"),

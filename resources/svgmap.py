@@ -28,6 +28,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
 from portal.geo import EARTH_RADIUS_KM
+from resources.palette import ink_on
 
 FONT_FAMILY = "BIZ UDPGothic"
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
@@ -49,7 +50,7 @@ class Marker:
     lng: float
     color: str = UNCATEGORISED_COLOR
     label: str = ""
-    shape: str = "circle"  # "circle" | "square" | "hollow" (no category)
+    shape: str = "circle"  # "circle" | "square" | "diamond" | "triangle" | "hollow"
 
 
 @dataclass
@@ -168,22 +169,39 @@ def text_width(text: str, size: float) -> float:
 
 
 def _symbol(shape: str, x: float, y: float, r: float, color: str, edge: float) -> str:
-    """A marker: a circle, a rounded square (生活支援サービス) or a hollow circle (no category)."""
-    if shape == "square":
-        side = r * 1.8
-        return (
-            f'<rect x="{_n(x - side / 2)}" y="{_n(y - side / 2)}" width="{_n(side)}" '
-            f'height="{_n(side)}" rx="{_n(r * 0.3)}" fill="{escape(color)}" stroke="#fff" '
-            f'stroke-width="{_n(edge)}"/>'
-        )
+    """A marker: circle, rounded square, diamond, triangle (resources/palette.py), or a
+    hollow circle (no category); a white halo then a thin dark edge, so that a light
+    colour (yellow, white) still shows on paper."""
     if shape == "hollow":
         return (
             f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r - edge)}" fill="#fff" stroke="#333" '
             f'stroke-width="{_n(edge * 1.6)}"/>'
         )
+    if shape == "chip":  # a category's colour in the legend: not a marker's shape
+        body = (
+            f'<rect x="{_n(x - r * 1.1)}" y="{_n(y - r * 0.75)}" width="{_n(r * 2.2)}" '
+            f'height="{_n(r * 1.5)}" rx="{_n(r * 0.3)}"'
+        )
+    elif shape == "square":
+        side = r * 1.8
+        body = (
+            f'<rect x="{_n(x - side / 2)}" y="{_n(y - side / 2)}" width="{_n(side)}" '
+            f'height="{_n(side)}" rx="{_n(r * 0.3)}"'
+        )
+    elif shape in ("diamond", "triangle"):
+        k = r * 1.2
+        corners = (
+            [(x, y - k), (x + k, y), (x, y + k), (x - k, y)]
+            if shape == "diamond"
+            else [(x, y - k * 1.05), (x + k * 1.05, y + k * 0.75), (x - k * 1.05, y + k * 0.75)]
+        )
+        body = '<polygon points="' + " ".join(f"{_n(a)},{_n(b)}" for a, b in corners) + '"'
+    else:
+        body = f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}"'
     return (
-        f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{escape(color)}" stroke="#fff" '
-        f'stroke-width="{_n(edge)}"/>'
+        f'{body} fill="none" stroke="#fff" stroke-width="{_n(edge * 2)}" '
+        f'stroke-linejoin="round"/>{body} fill="{escape(color)}" stroke="#1a1a1a" '
+        f'stroke-width="{_n(edge * 0.5)}" stroke-linejoin="round"/>'
     )
 
 
@@ -395,9 +413,12 @@ class AreaMap:
             size = radius * (1.25 if digits == 1 else 1.1 if digits == 2 else 0.86)
             if marker.shape == "hollow":
                 size *= 0.9
-            ink = "#222" if marker.shape == "hollow" else "#fff"
+            if marker.shape == "triangle":
+                size *= 0.85
+            ink = "#222" if marker.shape == "hollow" else ink_on(marker.color)
+            lift = radius * 0.3 if marker.shape == "triangle" else 0
             circles.append(
-                f'<text x="{_n(x)}" y="{_n(y + size * 0.04)}" font-size="{_n(size)}" '
+                f'<text x="{_n(x)}" y="{_n(y + lift + size * 0.04)}" font-size="{_n(size)}" '
                 f'text-anchor="middle" dominant-baseline="central" font-weight="bold" '
                 f'fill="{ink}">{marker.number}</text>'
             )
@@ -703,8 +724,9 @@ def spot_map_svg(
     parts += [
         f'<circle cx="{_n(x)}" cy="{_n(y)}" r="6" fill="{escape(color)}" fill-opacity="0.18"/>',
         f'<path d="M{_n(x)},{_n(y)} L{_n(x - 3.2)},{_n(y - 6)} A3.6,3.6 0 1 1 {_n(x + 3.2)},{_n(y - 6)} Z" '
-        f'fill="{escape(color)}" stroke="#fff" stroke-width="0.5"/>',
-        f'<circle cx="{_n(x)}" cy="{_n(y - 7.6)}" r="1.4" fill="#fff"/>',
+        f'fill="{escape(color)}" stroke="#1a1a1a" stroke-width="0.5"/>',
+        f'<circle cx="{_n(x)}" cy="{_n(y - 7.6)}" r="1.4" fill="#fff" stroke="#1a1a1a" '
+        f'stroke-width="0.4"/>',
     ]
     if label:
         parts.append(_text(x, y + 4.5, label, 3.2, weight="bold"))

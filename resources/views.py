@@ -20,6 +20,7 @@ from portal.roles import Reader
 from resources.demand import record_unmet
 from resources.models import Resource, ScheduleRule
 from resources.paging import CappedPaginator
+from resources.palette import SHAPE_LABELS, shape_of
 from resources.policy import resource_for_user, resources_editable_by, resources_visible_to
 from resources.presenter import ResourceView, resource_fields, row_fields, tier_of
 from resources.search import (
@@ -75,7 +76,16 @@ def _form_options(filters: SearchFilters) -> dict:
             "",
             boxes("category", categories, {c.code for c in filters.categories}, colors),
         ),
-        (_("種類"), "", boxes("type", Resource.Type.choices, set(filters.types))),
+        (
+            _("種類"),
+            "",
+            boxes(
+                "type",
+                Resource.Type.choices,
+                set(filters.types),
+                {value: f"shape:{shape_of(value)}" for value, _label in Resource.Type.choices},
+            ),
+        ),
         (
             _("曜日"),
             " checkbox--compact",
@@ -112,6 +122,7 @@ def _form_options(filters: SearchFilters) -> dict:
         "checkbox_groups": checkbox_groups,
         "sort_options": [(s.value, label, s is filters.sort) for s, label in SORT_LABELS.items()],
         "categories": lists["categories"],
+        "marker_shapes": list(SHAPE_LABELS.items()),
     }
 
 
@@ -329,6 +340,8 @@ def map_geojson(request: HttpRequest) -> JsonResponse:
             "name": view["name"],
             "category": category.name if category else "",
             "color": view["color"],
+            "ink": view["ink"],
+            "shape": view["shape"],
             "type": view["type_label"],
             "url": view["detail_url"],
             "n": number,

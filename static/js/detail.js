@@ -6,7 +6,8 @@ window.portalDetailMap = function (map) {
   var label = document.createElement("span");
   label.textContent = data.name;
   L.circleMarker([data.lat, data.lng], {
-    radius: 11, color: "#ffffff", weight: 3, fillColor: data.color, fillOpacity: 1,
+    // A dark edge: a light category colour (yellow, white) still shows on the map.
+    radius: 11, color: "#1a1a1a", weight: 2, fillColor: data.color, fillOpacity: 1,
   }).addTo(map).bindTooltip(label, { permanent: false });
   map.setView([data.lat, data.lng], 16);
 };

@@ -59,12 +59,42 @@
     return box;
   }
 
+  // A marker: the category's colour, the shape of the resource's kind
+  // (resources/palette.py), and the list number inside, in an ink that contrasts.
+  var SVG = "http://www.w3.org/2000/svg";
+  var SHAPES = {
+    circle: function () { return ["circle", { cx: 18, cy: 18, r: 14 }]; },
+    square: function () { return ["rect", { x: 5, y: 5, width: 26, height: 26, rx: 3 }]; },
+    diamond: function () { return ["polygon", { points: "18,1 35,18 18,35 1,18" }]; },
+    triangle: function () { return ["polygon", { points: "18,2 35,33 1,33" }]; },
+  };
+  function shapeNode(shape, attrs) {
+    var spec = (SHAPES[shape] || SHAPES.circle)();
+    var node = document.createElementNS(SVG, spec[0]);
+    Object.keys(spec[1]).forEach(function (k) { node.setAttribute(k, spec[1][k]); });
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
   function numberIcon(props) {
+    var shape = SHAPES[props.shape] ? props.shape : "circle";
+    var box = document.createElement("span");
+    box.className = "marker-number marker-number--" + shape + (props.n >= 1000 ? " marker-number--longer" : props.n >= 100 ? " marker-number--long" : "");
+    box.dataset.shape = shape;
+    box.dataset.color = props.color;
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 36 36");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    // A white halo, then the colour with a dark edge: visible on any map.
+    svg.appendChild(shapeNode(shape, { fill: "none", stroke: "#ffffff", "stroke-width": 5, "stroke-linejoin": "round" }));
+    svg.appendChild(shapeNode(shape, { fill: props.color, stroke: "#1a1a1a", "stroke-width": 1.5, "stroke-linejoin": "round" }));
+    box.appendChild(svg);
     var label = document.createElement("span");
-    label.className = "marker-number";
+    label.className = "marker-number__n";
     label.textContent = String(props.n);
-    label.style.backgroundColor = props.color;
-    return L.divIcon({ html: label, className: "marker-icon", iconSize: [30, 30], iconAnchor: [15, 15] });
+    label.style.color = props.ink;
+    box.appendChild(label);
+    return L.divIcon({ html: box, className: "marker-icon", iconSize: [36, 36], iconAnchor: [18, 18] });
   }
 
   var pointLayer = null;
@@ -75,14 +105,19 @@
     var head = results.querySelector(".results-head");
     if (!head || !head.dataset.pointLat) return;
     var centre = [parseFloat(head.dataset.pointLat), parseFloat(head.dataset.pointLng)];
-    pointLayer = L.layerGroup([
-      L.circle(centre, {
-        radius: parseFloat(head.dataset.radiusKm) * 1000, color: "#c0392b", weight: 2,
-        fill: false, dashArray: "6 6", interactive: false,
-      }),
+    var layers = [
       L.circleMarker(centre, { radius: 7, color: "#ffffff", weight: 3, fillColor: "#c0392b", fillOpacity: 1 })
         .bindTooltip(textNode(head.dataset.pointLabel)),
-    ]).addTo(map);
+    ];
+    // A typed place sorts by distance without a radius: then no circle.
+    var radiusKm = parseFloat(head.dataset.radiusKm);
+    if (radiusKm > 0) {
+      layers.unshift(L.circle(centre, {
+        radius: radiusKm * 1000, color: "#c0392b", weight: 2,
+        fill: false, dashArray: "6 6", interactive: false,
+      }));
+    }
+    pointLayer = L.layerGroup(layers).addTo(map);
   }
 
   function showMarkers(data) {

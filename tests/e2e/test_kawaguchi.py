@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from demo.kawaguchi import KawaguchiBuilder
 from portal.models import Area
 from tests.e2e.axe import assert_accessible
+from tests.e2e.search_page import open_filters
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def test_the_search_map_shows_the_districts_and_no_ward_selector(
     expect(map_box).to_have_attribute("data-marker-count", str(len(public)))
     # The city's outline and its 20 圏域 (dashed) are drawn at once.
     expect(page.locator("#resource-map path[stroke-dasharray='4 4']")).to_have_count(20)
-    page.locator("summary", has_text="条件をしぼる").click()
+    open_filters(page)
     area = page.get_by_label("区域")
     expect(area.locator("optgroup")).to_have_count(1)
     expect(area.locator("optgroup")).to_have_attribute("label", "圏域")

@@ -13,6 +13,7 @@ from portal.models import AddressPoint
 from resources.models import Category, Resource
 from tests.conftest import PASSWORD, add_schedule, make_resource
 from tests.e2e.axe import assert_accessible
+from tests.e2e.search_page import open_filters
 
 
 @pytest.fixture
@@ -140,7 +141,7 @@ def test_filters_update_the_list_and_the_map_together(page: Page, live_server, c
     page.goto(live_server.url + "/resources/")
     map_box = page.locator("#resource-map")
     expect(map_box).to_have_attribute("data-marker-count", "9")
-    page.locator("summary", has_text="条件をしぼる").click()
+    open_filters(page)
     page.get_by_label("火", exact=True).check()
     expect(page.locator(".result-count")).to_contain_text("1件")
     expect(map_box).to_have_attribute("data-marker-count", "1")
@@ -168,7 +169,7 @@ def test_the_map_clusters_markers_when_zoomed_out(page: Page, live_server, city)
 
 def test_a_typed_chome_finds_what_is_near_sorted_by_distance(page: Page, live_server, city):
     page.goto(live_server.url + "/resources/")
-    page.locator("summary", has_text="条件をしぼる").click()
+    open_filters(page)
     page.get_by_label("場所の近くで探す（町名・住所）").fill("梅田1丁目")
     page.get_by_role("button", name="探す", exact=True).click()
     expect(page.locator(".chip").first).to_contain_text("梅田1丁目から1km以内")
@@ -276,7 +277,7 @@ def test_after_a_change_a_sticky_button_takes_the_reader_to_the_count(browser, l
     context = phone(browser)
     page = context.new_page()
     page.goto(live_server.url + "/resources/")
-    page.locator("summary", has_text="条件をしぼる").click()
+    open_filters(page)
     page.get_by_label("火", exact=True).check()
     see = page.locator("#see-results")
     expect(see).to_have_text("1件を見る")
@@ -316,3 +317,106 @@ def test_the_detail_page_returns_to_the_search(page: Page, live_server, city):
     page.get_by_role("link", name="‹ 検索結果に戻る").click()
     expect(page.get_by_label("ことば・場所で探す")).to_have_value("サロン 水曜")
     assert result_names(page) == ["ひまわりふれあいサロン"]
+
+
+# Desktop: filters, list and map side by side (issue 14) ------------------------------
+
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def in_first_screen(page: Page, selector: str) -> dict:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    assert box["y"] >= 0 and box["y"] + min(box["height"], 40) <= DESKTOP["height"], (selector, box)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= DESKTOP["width"], (selector, box)
+    return box
+
+
+def test_on_a_desktop_the_filters_list_and_map_sit_side_by_side(browser, live_server, city):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    search(page, live_server, "梅田")
+    expect(page.locator(".chip").first).to_contain_text("梅田")
+    expect(page.locator("#resource-map")).to_have_attribute("data-marker-count", "9")
+    expect(page.locator(".result").first).to_be_visible()
+    first = in_first_screen(page, ".result")
+    map_box = in_first_screen(page, "#resource-map")
+    # The whole map and the first result card on the first screen, the map beside the list.
+    assert map_box["y"] + map_box["height"] <= DESKTOP["height"], map_box
+    assert page.locator(".result").first.bounding_box()["y"] + 200 <= DESKTOP["height"]
+    assert map_box["x"] >= first["x"] + first["width"] - 1
+    # The filters are open, beside them, without a click: the drawer's summary is not shown.
+    area = page.get_by_label("区域")
+    expect(area).to_be_visible()
+    filters = in_first_screen(page, "#near")
+    assert filters["x"] + filters["width"] <= first["x"]
+    expect(page.locator("details.filters > summary")).to_be_hidden()
+    expect(page.get_by_role("heading", name="場所・条件をしぼる")).to_be_visible()
+    # No sticky 「n件を見る」 here: the list is already in sight.
+    page.get_by_label("火", exact=True).check()
+    expect(page.locator(".result-count")).to_contain_text("1件")
+    expect(page.locator("#see-results")).to_be_hidden()
+    # The note says where the list is on this screen.
+    expect(page.locator(".map-note")).to_have_text(re.compile("左の一覧"))
+    assert_accessible(page, exclude=(".leaflet-tile-pane",))
+    context.close()
+
+
+def test_on_a_desktop_the_filters_are_reached_with_the_keyboard(browser, live_server, city):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(live_server.url + "/resources/")
+    page.get_by_label("ことば・場所で探す").focus()
+    page.keyboard.press("Tab")  # 探す
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("場所の近くで探す（町名・住所）")).to_be_focused()
+    context.close()
+
+
+def test_on_a_phone_the_filters_stay_a_closed_drawer(browser, live_server, city):
+    context = phone(browser)
+    page = context.new_page()
+    search(page, live_server, "梅田")
+    expect(page.get_by_label("区域")).to_be_hidden()
+    expect(page.locator("details.filters > summary")).to_be_visible()
+    expect(page.locator(".map-note")).to_have_text(re.compile("下の一覧"))
+    assert_accessible(page, exclude=(".leaflet-tile-pane",))
+    context.close()
+
+
+def test_markers_of_different_kinds_have_different_shapes_in_the_documented_palette(
+    page: Page, live_server, city
+):
+    from resources.palette import CATEGORY_COLORS, OKABE_ITO, SHAPE_SVG, TYPE_SHAPES
+
+    page.goto(live_server.url + "/resources/?q=%E6%A2%85%E7%94%B0")  # 梅田: 体操, サロン, 買い物…
+    expect(page.locator("#resource-map")).to_have_attribute("data-marker-count", "9")
+    page.evaluate(
+        "window['leafletmapresource-map'].setView([34.703, 135.4975], 17, {animate: false})"
+    )
+    taiso = page.locator(".leaflet-marker-icon[title^='1. いきいき百歳体操']")
+    salon = page.locator(".leaflet-marker-icon[title$='ひまわりふれあいサロン']")
+    expect(taiso.locator(".marker-number")).to_have_attribute("data-shape", "triangle")
+    expect(salon.locator(".marker-number")).to_have_attribute("data-shape", "circle")
+    assert TYPE_SHAPES["exercise"] != TYPE_SHAPES["salon"]
+    # Colour by category, from the Okabe–Ito palette; the number's ink passes AA on it.
+    expect(taiso.locator(".marker-number")).to_have_attribute(
+        "data-color", CATEGORY_COLORS["exercise"]
+    )
+    assert CATEGORY_COLORS["exercise"] == OKABE_ITO["bluish_green"]
+    fill = taiso.locator("svg > :last-child").get_attribute("fill")
+    assert fill == OKABE_ITO["bluish_green"]
+    ink = taiso.locator(".marker-number__n").evaluate("e => getComputedStyle(e).color")
+    assert ink == "rgb(0, 0, 0)"
+    # The number is drawn on top of its shape (Leaflet lifts map svgs above other content).
+    number_on_top = taiso.locator(".marker-number__n").evaluate(
+        """e => { const r = document.createRange(); r.selectNodeContents(e);
+                  const b = r.getBoundingClientRect();
+                  return document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2) === e; }"""
+    )
+    assert number_on_top
+    # The list shows the same shape beside the type, and the legend names every shape.
+    expect(page.locator(".result").first.locator(".shape-mark")).to_have_attribute(
+        "data-shape", "triangle"
+    )
+    expect(page.locator(".legend--shapes .shape-mark")).to_have_count(len(SHAPE_SVG))

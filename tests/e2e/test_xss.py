@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 
 from resources.models import Area, Category, Resource, ScheduleRule
 from tests.conftest import add_schedule, make_resource
+from tests.e2e.search_page import open_filters
 
 IMG = '<img src=x onerror="window.__xss=1">'
 SCRIPT = "<script>window.__xss=1</script>"
@@ -115,7 +116,7 @@ def test_planted_script_never_runs_on_the_search_list_and_map(watched: Page, liv
     page.locator("#resource-map .leaflet-marker-icon").first.wait_for()
     assert any("onerror" in text for text in hover_and_click_markers(page))
     # The list as the script replaces it (a filter changed, in the drawer).
-    page.locator("#filters > summary").click()
+    open_filters(page)
     page.locator("#search-form select").first.select_option(index=0)
     page.get_by_role("button", name="探す").first.click()
     page.wait_for_load_state("networkidle")

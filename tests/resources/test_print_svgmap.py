@@ -84,6 +84,18 @@ def test_markers_of_shapes_per_group_and_hollow_without_category():
     assert 'fill="#fff" stroke="#333"' in svg
 
 
+def test_light_colours_carry_a_dark_number_and_every_shape_is_drawn():
+    markers = [
+        Marker(1, 34.70, 135.49, "#F0E442", "", "triangle"),  # Okabe–Ito yellow
+        Marker(2, 34.71, 135.50, "#0072B2", "", "diamond"),  # Okabe–Ito blue
+    ]
+    root = ET.fromstring(kita_map(markers).svg())
+    inks = {t.text: t.get("fill") for t in root.iter(f"{SVG}text") if t.text in ("1", "2")}
+    assert inks == {"1": "#000000", "2": "#FFFFFF"}
+    filled = [p for p in root.iter(f"{SVG}polygon") if p.get("fill") in ("#F0E442", "#0072B2")]
+    assert len(filled) == 2 and all(p.get("stroke") == "#1a1a1a" for p in filled)
+
+
 def test_a_marker_outside_the_area_is_still_on_the_page():
     svg = kita_map([Marker(1, 34.60, 135.40)]).svg()
     root = ET.fromstring(svg)
