@@ -289,7 +289,21 @@ def world(areas, settings, tmp_path):
     )
     links = [(link, EVERYONE)]
 
+    # 確認票 kept by the daily run: one of 北区第1, one of 港区第1.
+    from portal.pdf import html_to_pdf
+    from resources.recheck import recheck_folder
+
+    sheets = []
+    for key, readers in (("kita1", KITA1), ("minato1", MINATO)):
+        code = areas[key].code
+        token = canaries.new(readers, f"確認票 {key}")
+        folder = recheck_folder(today)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"確認票_{code}.pdf").write_bytes(html_to_pdf(f"<p>{token}</p>"))
+        sheets.append((f"{today:%Y%m%d}-{code}", readers))
+
     objects = {
+        "recheck_sheet": sheets,
         "change": changes,
         "group_link": links,
         "resource": list(resources.values()),
@@ -360,6 +374,10 @@ def candidate_urls(route: Route, world) -> list[tuple[str, frozenset[str]]] | No
         elif kwarg == "token":
             options = [
                 ({kwarg: obj.token}, readers) for obj, readers in world["objects"]["group_link"]
+            ]
+        elif kwarg == "sheet":
+            options = [
+                ({kwarg: key}, readers) for key, readers in world["objects"]["recheck_sheet"]
             ]
         elif kwarg == "code":
             options = [({kwarg: world["areas"][k].code}, EVERYONE) for k in ("kita1", "minato")]
