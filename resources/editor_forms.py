@@ -392,9 +392,17 @@ class DayOffForm(_ExceptionRow):
         label=_("最後の日（続けて休むときだけ）"),
         required=False,
         help_text=_("例: 12月29日〜1月3日なら 1/3"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": "1/3", "size": 12, "maxlength": 30}
+        ),
     )
     opens_at = ClockField(label=_("変更後の開始時刻（時間変更のとき）"))
-    closes_at = ClockField(label=_("変更後の終了時刻"))
+    closes_at = ClockField(
+        label=_("変更後の終了時刻"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": "15:00", "size": 8, "maxlength": 20}
+        ),
+    )
     text = forms.CharField(
         label=_("理由（短く）"),
         required=False,
