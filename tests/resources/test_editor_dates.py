@@ -265,3 +265,17 @@ def test_the_day_field_refuses_what_is_no_day(typed):
 
     with pytest.raises(ValidationError):
         DayField().clean(typed)
+
+
+def test_a_new_resource_is_registered_with_its_day_off(client, kita1, kita1_coordinator):
+    client.force_login(kita1_coordinator)
+    data = form_data(
+        None,
+        area=str(kita1.pk),
+        **{"rules-0-days": ["TU"], "rules-0-opens_at": "10:00"},
+        **new_dates(days_off=1, **day_off_row(0, kind="closed", starts_on="12/8")),
+    )
+    response = client.post("/staff/resources/new/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    (saved,) = ScheduleException.objects.all()
+    assert saved.resource.name == "新しいサロン" and saved.starts_on == dt.date(2026, 12, 8)
