@@ -161,6 +161,12 @@ def test_a_coordinator_logs_an_activity_from_the_resource_page(browser, live_ser
 
 
 def test_the_new_staff_pages_are_accessible(browser, live_server, salon, kita1_coordinator):
+    from resources.recheck import recheck_folder
+
+    folder = recheck_folder(date(2026, 11, 30))
+    folder.mkdir(parents=True)
+    (folder / f"確認票_{salon.area.code}.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "index.json").write_text(f'{{"{salon.area.code}": 2}}')
     context = browser.new_context(**PHONE)
     page = context.new_page()
     counted = Counted(page)
@@ -175,6 +181,11 @@ def test_the_new_staff_pages_are_accessible(browser, live_server, salon, kita1_c
         assert_accessible(page, exclude=(".messages",))
     page.goto(live_server.url + "/staff/changes/")
     expect(page.locator(".change-item")).to_contain_text("曜日が木曜に変わりました")
+    page.goto(live_server.url + "/staff/resource-checks/")
+    expect(page.locator(".sheet-list")).to_contain_text("2026年11月30日")
+    expect(page.locator(".sheet-list")).to_contain_text("（2団体）")
+    page.goto(live_server.url + "/staff/")
+    expect(page.locator(".entry__title", has_text="管理画面")).to_have_count(0)
     context.close()
 
 
