@@ -21,6 +21,7 @@ import itertools
 import re
 import time
 from datetime import date, timedelta
+from datetime import time as clock
 
 import pytest
 from django.contrib import admin
@@ -34,8 +35,9 @@ from coordinators.services import activity_log
 from councils.models import Council, CouncilMember, Meeting, MeetingAttachment, RegionalIssue
 from portal.models import Job
 from portal.roles import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
-from resources.models import Resource
+from resources.models import Resource, ScheduleException
 from resources.policy import FIELD_TIERS
+from resources.services import schedule_exception_save
 from tests.conftest import add_schedule, make_resource, make_user
 from tests.security.sweep import Route, all_routes, body_of, decoded
 
@@ -188,6 +190,20 @@ def world(areas, settings, tmp_path):
             overrides={n: readers & t for n, t in field_tier.items()},
         )
         canaries.plant(rule, readers)
+        # A notice and a time change in force: shown wherever the resource's dates are.
+        today = timezone.localdate()
+        for kind in ("notice", "moved"):
+            exception = schedule_exception_save(
+                exception=ScheduleException(
+                    resource=resource,
+                    kind=kind,
+                    starts_on=today,
+                    ends_on=today + timedelta(days=60),
+                    opens_at=clock(13),
+                    text="お知らせ",
+                )
+            )
+            canaries.plant(exception, readers)
         assert resource.area == area, f"{key} placed in {resource.area}"
         resources[key] = (resource, readers)
     assert set(FIELD_TIERS) <= set(EXPECTED_FIELD_READERS), (
@@ -299,7 +315,9 @@ def world(areas, settings, tmp_path):
         token = canaries.new(readers, f"確認票 {key}")
         folder = recheck_folder(today)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"確認票_{code}.pdf").write_bytes(html_to_pdf(f"<p>{token}</p>"))
+        (folder / f"確認票_{code}.pdf").write_bytes(
+            html_to_pdf(f'<html lang="ja"><body><p>{token}</p></body></html>')
+        )
         sheets.append((f"{today:%Y%m%d}-{code}", readers))
 
     objects = {
