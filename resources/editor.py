@@ -196,7 +196,8 @@ def _save(request, form, formset, resource, existing, date_formsets, dates) -> R
                 more_saved, more_deleted = exceptions_from(each, dates, saved)
                 save += more_saved
                 delete += more_deleted
-            schedule_exceptions_write(resource=saved, save=save, delete=delete, by=user)
+            if save or delete:
+                schedule_exceptions_write(resource=saved, save=save, delete=delete, by=user)
             if not resources_editable_by(user).filter(pk=saved.pk).exists():
                 raise ValidationError(
                     {
