@@ -185,7 +185,7 @@ def group_update(request: HttpRequest, token: str) -> HttpResponse:
             "formset": formset,
             "days_off": days_off,
             "notices": notices,
-            "formset_errors": _row_errors(days_off, notices),
+            "formset_errors": _row_errors(formset, days_off, notices),
             "pending": pending,
         },
     )
@@ -209,6 +209,7 @@ def _proposed_dates(resource, dates: dict, formsets) -> list[dict]:
 
 def _row_errors(*formsets) -> list[str]:
     said = (
+        _("開催日時（%(n)s件目）: %(message)s"),
         _("休みの日・時間変更（%(n)s件目）: %(message)s"),
         _("お知らせ（%(n)s件目）: %(message)s"),
     )

@@ -148,3 +148,11 @@ def test_no_change_to_the_dates_makes_no_diff(client, salon):
         },
     )
     assert not ChangeRequest.objects.exists()  # 「変わりありません」 instead
+
+
+def test_the_groups_errors_are_summed_up_at_the_top(client, salon):
+    link = group_link_create(resource=salon)
+    html = group_post(client, salon, link, **{"rules-0-opens_at": "25時"}).content.decode()
+    summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "開催日時（1件目）" in summary
+    assert not ChangeRequest.objects.exists()
