@@ -15,6 +15,7 @@ urlpatterns = [
     path("resource-checks/", views.due_checks, name="due_checks"),
     path("resource-checks/<int:pk>/", views.resource_verified, name="resource_verified"),
     path("resource-checks/undo/", views.resource_check_undo, name="resource_check_undo"),
+    path("resource-checks/sheets/<str:sheet>/", views.recheck_sheet, name="recheck_sheet"),
     path("resource-launches/", views.launches, name="launches"),
     path("resource-launches/<int:pk>/", views.resource_launched, name="resource_launched"),
     # The sheet engine's shared import pages for the records' kinds (activities,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coordinators.forms import ActivityFilterForm, ActivityForm, LaunchForm
 from coordinators.models import Activity
@@ -46,10 +46,12 @@ from coordinators.services import (
     resource_verify,
 )
 from portal.decorators import add_validation_errors, records_page
+from portal.jobs.storage import private_file_response
 from portal.roles import is_city_staff
 from portal.wareki import fiscal_year_of, format_fiscal_year
 from resources.models import Resource
 from resources.policy import resource_for_user
+from resources.recheck import recheck_sheet_for_user, recheck_sheets_for
 
 PAGE_SIZE = 30
 
@@ -228,8 +230,20 @@ def due_checks(request: HttpRequest) -> HttpResponse:
             "days": days,
             "is_city_staff": is_city_staff(request.user),
             "undo": request.session.get(UNDO_KEY),
+            "sheets": recheck_sheets_for(request.user, limit=SHEETS_SHOWN),
         },
     )
+
+
+SHEETS_SHOWN = 30
+
+
+@records_page
+@require_safe
+def recheck_sheet(request: HttpRequest, sheet: str) -> HttpResponse:
+    """A 確認票 PDF of the daily run, for the coordinators of its area (404 else)."""
+    found = recheck_sheet_for_user(request.user, sheet)
+    return private_file_response(found.path, filename=found.filename, fallback=f"{sheet}.pdf")
 
 
 # What each action of the queue writes, and what it says afterwards.

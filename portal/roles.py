@@ -88,6 +88,29 @@ def role_label(user) -> str:
     return gettext("一般")
 
 
+def can_use_admin(user) -> bool:
+    """The Django admin's card on the staff home: city staff and admins (staff
+    accounts with permissions of their own). Coordinators work on the staff
+    pages; their group's admin permissions alone do not count."""
+    if not (getattr(user, "is_active", False) and getattr(user, "is_staff", False)):
+        return False
+    if is_city_staff(user):
+        return True
+    own = user.get_all_permissions()
+    if not is_coordinator(user):
+        return bool(own)
+    coordinator = Group.objects.filter(name=GROUP_COORDINATOR).first()
+    granted = {
+        f"{app}.{codename}"
+        for app, codename in (
+            coordinator.permissions.values_list("content_type__app_label", "codename")
+            if coordinator
+            else ()
+        )
+    }
+    return bool(own - granted)
+
+
 def areas_served_by(user) -> QuerySet[Area]:
     """The areas a user works in: every area for city staff; for a coordinator
     the areas on ``User.areas``, a tier-1 area with all its tier-2 areas."""

@@ -15,7 +15,13 @@ from django_ratelimit.core import get_usage
 from portal.context_processors import TEXT_SIZE_COOKIE
 from portal.forms import LoginForm
 from portal.jobs.policy import jobs_of
-from portal.roles import areas_served_by, can_see_staff_only, is_city_staff, is_in_charge
+from portal.roles import (
+    areas_served_by,
+    can_see_staff_only,
+    can_use_admin,
+    is_city_staff,
+    is_in_charge,
+)
 
 
 @login_required
@@ -30,6 +36,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         {
             "editable_areas": areas_served_by(request.user).select_related("parent"),
             "is_city_staff": is_city_staff(request.user),
+            "can_use_admin": can_use_admin(request.user),
             "is_in_charge": is_in_charge(request.user),
             "made_jobs": jobs_of(request.user),
         },

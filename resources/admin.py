@@ -116,12 +116,13 @@ class ScheduleRuleInline(admin.StackedInline):
 
 
 class ScheduleExceptionInline(admin.TabularInline):
-    """Days off (「12月29日〜1月3日はお休み」) and notices with an end date; the
-    coordinators' own editor comes later. Saved in ResourceAdmin.save_related."""
+    """Days off (「12月29日〜1月3日はお休み」), time changes and notices with an end
+    date (coordinators use their editor, resources/editor.py). Saved in
+    ResourceAdmin.save_related."""
 
     model = ScheduleException
     extra = 0
-    fields = ("kind", "starts_on", "ends_on", "text")
+    fields = ("kind", "starts_on", "ends_on", "opens_at", "closes_at", "text")
 
 
 class ResourceAdminForm(forms.ModelForm):

@@ -33,6 +33,7 @@ from resources.models import Resource, ScheduleRule
 from resources.occurrences import (
     Occurrence,
     Schedule,
+    moved_on,
     notices,
     occurrences,
     rule_days,
@@ -135,6 +136,11 @@ def resource_events(view: ResourceView, schedule: Schedule, start: dt.date, end:
     if not schedule.active:
         return events
     skipped = {day for day, _reason in skipped_days(schedule, start, end)}
+    # A 時間変更 day leaves its rules (EXDATE) and is an event of its own.
+    moved = {
+        o.day: o for o in occurrences(schedule, start, end) if moved_on(schedule, o.day) is not None
+    }
+    skipped |= set(moved)
     for index, rule in enumerate(schedule.rules):
         days = rule_days(rule, start, end)
         if rule.kind == ScheduleRule.Kind.IRREGULAR or not days:
@@ -153,6 +159,8 @@ def resource_events(view: ResourceView, schedule: Schedule, start: dt.date, end:
         if excluded:
             event.add("exdate", excluded)
         events.append(event)
+    for occurrence in moved.values():
+        events.append(occurrence_event(view, occurrence, shown))
     return events
 
 

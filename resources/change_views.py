@@ -17,6 +17,9 @@ from portal.qr import absolute_url
 from resources.changes import (
     change_request_accept,
     change_request_reject,
+    current_exceptions,
+    exceptions_as_json,
+    exceptions_describe,
     group_link_create,
     group_link_current,
     group_link_revoke,
@@ -36,6 +39,11 @@ def _shown(name: str, value) -> str:
             return schedule_describe(value) or "—"
         except ValidationError:
             return str(value)
+    if name == "exceptions":
+        try:
+            return exceptions_describe(value) or "—"
+        except (TypeError, ValueError):
+            return str(value)
     if name == "status":
         return str(Resource.Status(value).label) if value in Resource.Status.values else value
     if isinstance(value, bool):
@@ -46,6 +54,8 @@ def _shown(name: str, value) -> str:
 def _label(name: str) -> str:
     if name == "schedules":
         return _("開催日時")
+    if name == "exceptions":
+        return _("休み・お知らせ")
     try:
         return str(Resource._meta.get_field(name).verbose_name)
     except Exception:
@@ -62,6 +72,8 @@ def _rows(change: ChangeRequest) -> list[dict]:
             now = None
         elif name == "schedules":
             now = change.resource.schedule_text()
+        elif name == "exceptions":
+            now = exceptions_as_json(current_exceptions(change.resource))
         else:
             now = getattr(change.resource, name, None)
         rows.append(

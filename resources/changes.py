@@ -11,7 +11,7 @@ sender's name and contact are blanked after ``SUGGESTION_PERSONAL_DAYS``
 from __future__ import annotations
 
 import secrets
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from portal import parsers
 from portal.geo import locator
-from resources.models import ChangeRequest, GroupLink, Resource, ScheduleRule
-from resources.services import resource_create, resource_update
+from resources.models import ChangeRequest, GroupLink, Resource, ScheduleException, ScheduleRule
+from resources.services import resource_create, resource_update, schedule_exceptions_write
 
 # The fields a suggestion may change, in the order the queue shows them.
 DIFF_FIELDS = (
@@ -93,6 +93,51 @@ def schedule_describe(value) -> str:
     return " / ".join(rule.describe() for rule in rules_from_json(value))
 
 
+EXCEPTION_KEYS = ("kind", "starts_on", "ends_on", "opens_at", "closes_at", "text")
+
+
+def exceptions_as_json(exceptions) -> list[dict]:
+    """Days off, time changes and notices as JSON (dates ISO, times HH:MM), in
+    date order, to keep in a diff."""
+    rows = []
+    for exception in exceptions:
+        row = {}
+        for key in EXCEPTION_KEYS:
+            value = getattr(exception, key)
+            if isinstance(value, time):
+                value = value.strftime("%H:%M")
+            elif isinstance(value, date):
+                value = value.isoformat()
+            row[key] = value
+        rows.append(row)
+    return sorted(rows, key=lambda r: (r["starts_on"] or "", r["kind"], r["text"] or ""))
+
+
+def exceptions_from_json(value) -> list[ScheduleException]:
+    found = []
+    for data in value or []:
+        fields = {k: data.get(k) for k in EXCEPTION_KEYS}
+        for key in ("starts_on", "ends_on"):
+            fields[key] = date.fromisoformat(fields[key]) if fields[key] else None
+        for key in ("opens_at", "closes_at"):
+            fields[key] = time.fromisoformat(fields[key]) if fields[key] else None
+        fields["text"] = fields["text"] or ""
+        found.append(ScheduleException(**fields))
+    return found
+
+
+def exceptions_describe(value) -> str:
+    """A diff's days off and notices as they read on the resource page."""
+    if isinstance(value, str):
+        return value
+    return " / ".join(e.describe() for e in exceptions_from_json(value))
+
+
+def current_exceptions(resource: Resource) -> list[ScheduleException]:
+    """The days off, time changes and notices not yet over (what a group sees)."""
+    return list(resource.schedule_exceptions.filter(ends_on__gte=timezone.localdate()))
+
+
 def resource_diff(resource: Resource, proposed: dict) -> dict:
     """``{field: {"old", "new"}}`` for each proposed value that differs."""
     diff = {}
@@ -101,6 +146,11 @@ def resource_diff(resource: Resource, proposed: dict) -> dict:
             old_rules = rules_as_json(resource.schedules.all())
             if new != old_rules:
                 diff[name] = {"old": resource.schedule_text(), "new": new}
+            continue
+        if name == "exceptions":
+            old_rows = exceptions_as_json(current_exceptions(resource))
+            if new != old_rows:
+                diff[name] = {"old": old_rows, "new": new}
             continue
         old = getattr(resource, name)
         if new != old and not (new in ("", None) and old in ("", None)):
@@ -175,11 +225,29 @@ def change_request_accept(*, change: ChangeRequest, by) -> Resource | None:
             schedules=rules,
             **fields,
         )
+    dates = change.changes.get("exceptions")
+    if isinstance(dates, dict) and resource is not None:
+        _exceptions_apply(resource, dates, by=by)
     change.status = ChangeRequest.Status.ACCEPTED
     change.decided_by = by
     change.decided_at = timezone.now()
     change.save(update_fields=["status", "decided_by", "decided_at", "resource"])
     return resource
+
+
+def _exceptions_apply(resource: Resource, dates: dict, *, by) -> None:
+    """What a group added and removed (the diff's old and new lists compared by
+    content), applied to the days off as they are now: those a coordinator
+    added meanwhile stay."""
+    old, new = list(dates.get("old") or []), list(dates.get("new") or [])
+    removed = [row for row in old if row not in new]
+    added = [row for row in new if row not in old]
+    current = list(resource.schedule_exceptions.all())
+    delete = [e for e in current if exceptions_as_json([e])[0] in removed]
+    save = exceptions_from_json(added)
+    for exception in save:
+        exception.resource = resource
+    schedule_exceptions_write(resource=resource, save=save, delete=delete, by=by)
 
 
 @transaction.atomic

@@ -21,15 +21,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.decorators import add_validation_errors, records_page
 from portal.roles import areas_served_by
 from resources.editor_forms import (
+    ADD_ROW_BUTTONS,
+    DayOffFormSet,
+    NoticeFormSet,
     ResourceEditForm,
     ScheduleFormSet,
+    day_off_initial,
+    exceptions_from,
+    notice_initial,
     rule_initial,
     rules_from,
     with_one_more_row,
 )
-from resources.models import Resource
+from resources.models import Resource, ScheduleException
 from resources.policy import resource_for_user, resources_editable_by
-from resources.services import resource_create, resource_update
+from resources.services import resource_create, resource_update, schedule_exceptions_write
 
 
 @records_page
@@ -77,22 +83,41 @@ def _editor(request: HttpRequest, resource: Resource | None) -> HttpResponse:
     user = request.user
     areas = areas_served_by(user)
     existing = {rule.pk: rule for rule in resource.schedules.all()} if resource else {}
+    dates = _current_exceptions(resource)
     data = request.POST if request.method == "POST" else None
-    adding_row = data is not None and "add_rule" in data
-    if adding_row:
-        data = with_one_more_row(data)
+    adding = next((b for b in ADD_ROW_BUTTONS if data is not None and b in data), None)
+    if adding:
+        data = with_one_more_row(data, *ADD_ROW_BUTTONS[adding])
     form = ResourceEditForm(data, areas=areas, instance=resource or Resource())
     formset = ScheduleFormSet(
         data, prefix="rules", initial=[rule_initial(rule) for rule in existing.values()]
     )
-    if adding_row:
+    days_off = DayOffFormSet(
+        data,
+        prefix="days_off",
+        initial=[day_off_initial(e) for e in dates.values() if e.kind != e.Kind.NOTICE],
+    )
+    notices = NoticeFormSet(
+        data,
+        prefix="notices",
+        initial=[notice_initial(e) for e in dates.values() if e.kind == e.Kind.NOTICE],
+    )
+    rows = (
+        (formset, _("開催日時（%(n)s件目）: %(message)s")),
+        (days_off, _("休みの日・時間変更（%(n)s件目）: %(message)s")),
+        (notices, _("お知らせ（%(n)s件目）: %(message)s")),
+    )
+    if adding:
         # Only a row more: what was typed stays, and nothing is judged yet.
         form._errors = ErrorDict()
-        for row in formset.forms:
-            row._errors = ErrorDict()
-        formset._errors, formset._non_form_errors = [], ErrorList()
-    elif data is not None and all([form.is_valid(), formset.is_valid()]):
-        saved = _save(request, form, formset, resource, existing)
+        for each, _said in rows:
+            for row in each.forms:
+                row._errors = ErrorDict()
+            each._errors, each._non_form_errors = [], ErrorList()
+    elif data is not None and all(
+        [form.is_valid(), formset.is_valid(), days_off.is_valid(), notices.is_valid()]
+    ):
+        saved = _save(request, form, formset, resource, existing, (days_off, notices), dates)
         if saved is not None:
             messages.success(
                 request,
@@ -100,9 +125,10 @@ def _editor(request: HttpRequest, resource: Resource | None) -> HttpResponse:
             )
             return redirect(_next_url(request, saved.get_absolute_url()))
     formset_errors = [
-        _("開催日時（%(n)s件目）: %(message)s") % {"n": number, "message": message}
-        for number, row in enumerate(formset.forms, start=1)
-        if formset.is_bound and not adding_row
+        said % {"n": number, "message": message}
+        for each, said in rows
+        if each.is_bound and not adding
+        for number, row in enumerate(each.forms, start=1)
         for field_errors in row.errors.values()
         for message in field_errors
     ]
@@ -112,6 +138,8 @@ def _editor(request: HttpRequest, resource: Resource | None) -> HttpResponse:
         {
             "form": form,
             "formset": formset,
+            "days_off": days_off,
+            "notices": notices,
             "formset_errors": formset_errors,
             "resource": resource,
             "is_new": resource is None,
@@ -121,7 +149,16 @@ def _editor(request: HttpRequest, resource: Resource | None) -> HttpResponse:
     )
 
 
-def _save(request, form, formset, resource, existing) -> Resource | None:
+def _current_exceptions(resource: Resource | None) -> dict[int, ScheduleException]:
+    """The days off, time changes and notices not yet over (the past ones stay as
+    they are and are not shown)."""
+    if resource is None:
+        return {}
+    today = timezone.localdate()
+    return {e.pk: e for e in resource.schedule_exceptions.filter(ends_on__gte=today)}
+
+
+def _save(request, form, formset, resource, existing, date_formsets, dates) -> Resource | None:
     user = request.user
     fields = form.changes()
     rules = rules_from(formset, existing)
@@ -154,6 +191,13 @@ def _save(request, form, formset, resource, existing) -> Resource | None:
                     **fields,
                     **confirmed,
                 )
+            save, delete = [], []
+            for each in date_formsets:
+                more_saved, more_deleted = exceptions_from(each, dates, saved)
+                save += more_saved
+                delete += more_deleted
+            if save or delete:
+                schedule_exceptions_write(resource=saved, save=save, delete=delete, by=user)
             if not resources_editable_by(user).filter(pk=saved.pk).exists():
                 raise ValidationError(
                     {

@@ -8,14 +8,19 @@ rules are a formset that adds and removes rows without JavaScript.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import parsers, weekdays
 from portal.models import Area
-from resources.models import Category, Resource, ScheduleRule
+from resources.models import Category, Resource, ScheduleException, ScheduleRule
 
 EDIT_FIELDS = (
     "name",
@@ -268,9 +273,242 @@ def rules_from(formset, existing: dict[int, ScheduleRule]) -> list[ScheduleRule]
     return rules
 
 
-def with_one_more_row(data) -> dict:
-    """The POST of 「開催日時を追加」: the same rows and one blank one more."""
+def with_one_more_row(data, prefix: str = "rules", most: int = 12) -> dict:
+    """The POST of 「もう1件加える」: the same rows and one blank one more."""
     data = data.copy()
-    total = int(data.get("rules-TOTAL_FORMS") or 0)
-    data["rules-TOTAL_FORMS"] = str(min(total + 1, 12))
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+    except ValueError:
+        total = 0
+    data[f"{prefix}-TOTAL_FORMS"] = str(max(0, min(total + 1, most)))
     return data
+
+
+# Days off, time changes and notices (ScheduleException) ---------------------------
+
+_MONTH_DAY = re.compile(r"^(?P<month>\d{1,2})\s*[月/.-]\s*(?P<day>\d{1,2})\s*日?$")
+_FULL_DATE = re.compile(
+    r"^(?P<year>\d{4})\s*[年/.-]\s*(?P<month>\d{1,2})\s*[月/.-]\s*(?P<day>\d{1,2})\s*日?$"
+)
+# A month and day typed without a year this long ago means next year's (「1/3」 in December).
+PAST_DAYS_WITHOUT_YEAR = 60
+
+
+class DayField(forms.Field):
+    """A date typed as 12/29, 12月29日, 2026/12/29 or 令和8年12月29日."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"autocomplete": "off", "placeholder": "12/29", "size": 12, "maxlength": 30}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.date):
+            return f"{value.year}/{value.month}/{value.day}"
+        return value
+
+    def to_python(self, value):
+        typed = str(value or "").strip()[:40]
+        if not typed:
+            return None
+        cleaned = unicodedata.normalize("NFKC", typed).strip()
+        cleaned = re.sub(r"\s*[(（][月火水木金土日祝]+[)）]$", "", cleaned)  # 12/29(火)
+        try:
+            if match := _MONTH_DAY.match(cleaned):
+                return _next_such_day(int(match["month"]), int(match["day"]))
+            if match := _FULL_DATE.match(cleaned):
+                return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+            if len(re.findall(r"\d+|元", cleaned)) >= 3:
+                return parsers.a_date(cleaned)
+        except (ValueError, parsers.ParseError):
+            pass
+        raise ValidationError(
+            gettext("「%(value)s」を日付として読み取れません（例: 12/29、12月29日、2027/1/3）。")
+            % {"value": typed},
+            code="invalid",
+        )
+
+
+def _next_such_day(month: int, day: int) -> dt.date:
+    today = timezone.localdate()
+    found = dt.date(today.year, month, day)
+    if found < today - dt.timedelta(days=PAST_DAYS_WITHOUT_YEAR):
+        found = dt.date(today.year + 1, month, day)
+    return found
+
+
+class _ExceptionRow(forms.Form):
+    """A row of days off or notices: blank rows are no row; the model's rules
+    (ScheduleException.clean) are checked here so the row keeps what was typed."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The field a row in use must have, and what to say when it is empty.
+    needed: tuple[str, str] = ("", "")
+
+    def has_changed(self) -> bool:
+        if not self.is_bound:
+            return False
+        return bool(set(self.changed_data) - {"kind", "id"}) or bool(self["id"].value())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("DELETE"):
+            return data
+        name, message = self.needed
+        if name and name not in self.errors and not data.get(name):
+            self.add_error(name, str(message))
+        if self.errors:
+            return data
+        try:
+            self.exception(ScheduleException(resource=Resource())).clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+        return data
+
+
+class DayOffForm(_ExceptionRow):
+    """A day (or days) the resource does not meet, or meets at other times."""
+
+    kind = forms.ChoiceField(
+        label=_("この日は"),
+        choices=[
+            (ScheduleException.Kind.CLOSED, _("休み")),
+            (ScheduleException.Kind.MOVED, _("時間変更")),
+        ],
+        initial=ScheduleException.Kind.CLOSED,
+        widget=forms.RadioSelect,
+    )
+    starts_on = DayField(
+        label=_("日付"),
+        required=False,
+        help_text=_("例: 12/29、12月29日、2027/1/3"),
+    )
+    ends_on = DayField(
+        label=_("最後の日（続けて休むときだけ）"),
+        required=False,
+        help_text=_("例: 12月29日〜1月3日なら 1/3"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": "1/3", "size": 12, "maxlength": 30}
+        ),
+    )
+    opens_at = ClockField(label=_("変更後の開始時刻（時間変更のとき）"))
+    closes_at = ClockField(
+        label=_("変更後の終了時刻"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": "15:00", "size": 8, "maxlength": 20}
+        ),
+    )
+    text = forms.CharField(
+        label=_("理由（短く）"),
+        required=False,
+        max_length=60,
+        help_text=_("例: 年末年始、会場の点検"),
+    )
+
+    needed = ("starts_on", _("日付を入力してください。"))
+
+    def exception(self, exception: ScheduleException) -> ScheduleException:
+        data = self.cleaned_data
+        exception.kind = data["kind"]
+        exception.starts_on = data.get("starts_on")
+        exception.ends_on = data.get("ends_on") or data.get("starts_on")
+        moved = exception.kind == ScheduleException.Kind.MOVED
+        exception.opens_at = data.get("opens_at") if moved else None
+        exception.closes_at = data.get("closes_at") if moved else None
+        exception.text = data.get("text") or ""
+        return exception
+
+
+def day_off_initial(exception: ScheduleException) -> dict:
+    return {
+        "id": exception.pk,
+        "kind": exception.kind,
+        "starts_on": exception.starts_on,
+        "ends_on": exception.ends_on if exception.ends_on != exception.starts_on else None,
+        "opens_at": exception.opens_at,
+        "closes_at": exception.closes_at,
+        "text": exception.text,
+    }
+
+
+class NoticeForm(_ExceptionRow):
+    """A notice shown on the resource's pages until its last day."""
+
+    text = forms.CharField(
+        label=_("お知らせの内容"),
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("例: 1月は会場を北集会所に変更します"),
+    )
+    ends_on = DayField(
+        label=_("いつまで表示するか"),
+        required=False,
+        help_text=_("この日を過ぎると表示しません。例: 1/31"),
+    )
+
+    needed = ("ends_on", _("いつまで表示するかを入力してください。"))
+
+    def exception(self, exception: ScheduleException) -> ScheduleException:
+        exception.kind = ScheduleException.Kind.NOTICE
+        exception.text = self.cleaned_data.get("text") or ""
+        exception.ends_on = self.cleaned_data.get("ends_on")
+        if exception.starts_on is None:
+            exception.starts_on = min(timezone.localdate(), exception.ends_on or dt.date.max)
+        return exception
+
+
+def notice_initial(exception: ScheduleException) -> dict:
+    return {"id": exception.pk, "text": exception.text, "ends_on": exception.ends_on}
+
+
+class BaseExceptionFormSet(forms.BaseFormSet):
+    delete_label = ""
+
+    def get_deletion_widget(self):
+        return forms.CheckboxInput
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = self.delete_label
+
+
+class DayOffFormSetBase(BaseExceptionFormSet):
+    delete_label = _("この日を消す")
+
+
+class NoticeFormSetBase(BaseExceptionFormSet):
+    delete_label = _("このお知らせを消す")
+
+
+DayOffFormSet = forms.formset_factory(
+    DayOffForm, formset=DayOffFormSetBase, extra=1, can_delete=True, max_num=30
+)
+NoticeFormSet = forms.formset_factory(
+    NoticeForm, formset=NoticeFormSetBase, extra=1, can_delete=True, max_num=10
+)
+# The 「もう1件」 buttons and the formset each adds a row to.
+ADD_ROW_BUTTONS = {"add_rule": ("rules", 12), "add_day_off": ("days_off", 30)}
+ADD_ROW_BUTTONS["add_notice"] = ("notices", 10)
+
+
+def exceptions_from(formset, existing: dict[int, ScheduleException], resource: Resource):
+    """(to save, to delete) from a days-off or notices formset."""
+    save, delete = [], []
+    for form in formset.forms:
+        if not form.has_changed():
+            continue
+        pk = form.cleaned_data.get("id")
+        if form.cleaned_data.get("DELETE"):
+            if pk in existing:
+                delete.append(existing[pk])
+            continue
+        exception = existing[pk] if pk in existing else ScheduleException(resource=resource)
+        save.append(form.exception(exception))
+    return save, delete

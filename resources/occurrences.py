@@ -165,20 +165,37 @@ def skipped_reason(schedule: Schedule, day: dt.date) -> str:
     return ""
 
 
+def moved_on(schedule: Schedule, day: dt.date) -> ScheduleException | None:
+    """The 時間変更 that covers ``day``, if any (the latest added wins)."""
+    found = None
+    for exception in schedule.exceptions:
+        if exception.kind == ScheduleException.Kind.MOVED and exception.covers(day):
+            found = exception
+    return found
+
+
+def _occurrence(schedule: Schedule, rule: ScheduleRule, day: dt.date) -> Occurrence:
+    moved = moved_on(schedule, day) if schedule.exceptions else None
+    if moved is not None:
+        return Occurrence(
+            day, schedule.resource_id, moved.opens_at, moved.closes_at, moved.text or _("時間変更")
+        )
+    return Occurrence(day, schedule.resource_id, rule.opens_at, rule.closes_at, rule.note)
+
+
 def occurrences(schedule: Schedule, start: dt.date, end: dt.date) -> list[Occurrence]:
-    """The dates of one resource from ``start`` to ``end`` (both included), in order."""
+    """The dates of one resource from ``start`` to ``end`` (both included), in order;
+    a day of a 時間変更 at its new times (once, however many rules name it)."""
     if not schedule.active:
         return []
     end = min(end, start + dt.timedelta(MAX_DAYS))
-    found = []
+    found: dict[tuple, Occurrence] = {}
     for rule in schedule.rules:
         for day in rule_days(rule, start, end):
             if not skipped_reason(schedule, day):
-                found.append(
-                    Occurrence(day, schedule.resource_id, rule.opens_at, rule.closes_at, rule.note)
-                )
-    found.sort(key=lambda o: o.sort_key)
-    return found
+                occurrence = _occurrence(schedule, rule, day)
+                found.setdefault((occurrence.sort_key, occurrence.note), occurrence)
+    return sorted(found.values(), key=lambda o: o.sort_key)
 
 
 def skipped_days(schedule: Schedule, start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
@@ -256,6 +273,7 @@ def occurrences_many(schedules: Iterable[Schedule], start: dt.date, end: dt.date
     span = (end - start).days + 1
     holidays = {d for d in (start + dt.timedelta(n) for n in range(span)) if is_holiday(d)}
     by_rule: dict[tuple, list[dt.date]] = {}
+    moved_seen: set[tuple[int, dt.date]] = set()
     for schedule in schedules:
         if not schedule.active:
             continue
@@ -270,6 +288,12 @@ def occurrences_many(schedules: Iterable[Schedule], start: dt.date, end: dt.date
                 if skip_holidays and day in holidays:
                     continue
                 if closed and skipped_reason(schedule, day):
+                    continue
+                if closed and moved_on(schedule, day) is not None:
+                    if (schedule.resource_id, day) in moved_seen:
+                        continue
+                    moved_seen.add((schedule.resource_id, day))
+                    yield schedule, _occurrence(schedule, rule, day)
                     continue
                 yield (
                     schedule,

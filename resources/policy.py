@@ -95,3 +95,24 @@ def change_request_for_user(user, pk) -> ChangeRequest:
         return change_requests_for(user).select_related("resource", "area").get(pk=pk)
     except (ChangeRequest.DoesNotExist, ValueError, TypeError):
         raise Http404("知らせが見つかりません。") from None
+
+
+# 確認票 (resources.recheck): a file per area and day, read by whoever edits that
+# area's resources; the file of resources without an area only by city staff.
+
+
+def recheck_sheet_visible(user, area_code: str, *, codes: set[str] | None = None) -> bool:
+    """May ``user`` read the 確認票 of the area ``area_code``? (``codes``: the
+    user's area codes, read once for a list.)"""
+    if is_city_staff(user):
+        return True
+    if not is_coordinator(user):
+        return False
+    if codes is None:
+        codes = recheck_sheet_codes(user)
+    return area_code in codes
+
+
+def recheck_sheet_codes(user) -> set[str]:
+    """The area codes of the 確認票 a coordinator reads (their areas')."""
+    return set(areas_served_by(user).values_list("code", flat=True))

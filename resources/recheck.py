@@ -14,6 +14,8 @@ SMTP by the settings README "Configuration" names.
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,6 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,10 +33,10 @@ from portal.models import Area, User
 from portal.municipality import city
 from portal.pdf import html_to_pdf
 from portal.qr import absolute_url, qr_svg
-from portal.roles import Reader, is_in_charge
+from portal.roles import Reader, is_city_staff, is_in_charge
 from resources.changes import group_link_current
 from resources.models import ChangeRequest, Resource, VerificationRequest
-from resources.policy import change_requests_for
+from resources.policy import change_requests_for, recheck_sheet_codes, recheck_sheet_visible
 from resources.presenter import resource_fields
 from resources.services import resource_update
 
@@ -191,20 +194,124 @@ def _deliver(request: VerificationRequest, paper: list, *, reminder: bool) -> in
 
 
 def recheck_sheets_write(paper: list, *, out_dir: Path, today: date) -> list[Path]:
-    """One PDF per area (確認票_<area code>.pdf), one page per group."""
+    """One PDF per area (確認票_<area code>.pdf), one page per group; the number
+    of pages of each goes into the folder's index.json (for the staff page)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     by_area: dict[str, list] = defaultdict(list)
     for resource, request, reminder in paper:
-        by_area[resource.area.code if resource.area else "none"].append(
+        by_area[resource.area.code if resource.area else NO_AREA].append(
             (resource, request, reminder)
         )
     written = []
+    index = _sheet_index(out_dir)
     for code, items in sorted(by_area.items()):
         html = recheck_sheets_html(items, today=today)
-        path = out_dir / f"確認票_{code}.pdf"
+        path = out_dir / f"{SHEET_PREFIX}{code}.pdf"
         path.write_bytes(html_to_pdf(html))
         written.append(path)
+        index[code] = len(items)
+    (out_dir / SHEET_INDEX).write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
     return written
+
+
+# The 確認票 kept by the daily run (and the command), listed for staff -------------
+
+RECHECK_DIR = "recheck"
+SHEET_PREFIX = "確認票_"
+SHEET_INDEX = "index.json"
+NO_AREA = "none"
+_CODE = re.compile(r"^[0-9A-Za-z_-]{1,40}$")
+
+
+@dataclass(frozen=True)
+class RecheckSheet:
+    """One kept 確認票 file: the day it was made, its area and how many groups."""
+
+    day: date
+    code: str
+    path: Path
+    pages: int | None
+    area_label: str = ""
+
+    @property
+    def key(self) -> str:
+        """The file's name in its URL: 20261202-27127001."""
+        return f"{self.day:%Y%m%d}-{self.code}"
+
+    @property
+    def filename(self) -> str:
+        return f"{SHEET_PREFIX}{self.code}_{self.day:%Y%m%d}.pdf"
+
+
+def recheck_root() -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / RECHECK_DIR
+
+
+def recheck_folder(day: date) -> Path:
+    return recheck_root() / day.isoformat()
+
+
+def _sheet_index(folder: Path) -> dict[str, int]:
+    try:
+        data = json.loads((folder / SHEET_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): int(v) for k, v in data.items() if isinstance(v, int)}
+
+
+def _sheets(day: date, folder: Path) -> list[RecheckSheet]:
+    index = _sheet_index(folder)
+    found = []
+    for path in sorted(folder.glob(f"{SHEET_PREFIX}*.pdf")):
+        code = path.stem.removeprefix(SHEET_PREFIX)
+        if _CODE.match(code):
+            found.append(RecheckSheet(day, code, path, index.get(code)))
+    return found
+
+
+def recheck_sheets_for(user, *, limit: int = 100) -> list[RecheckSheet]:
+    """The kept 確認票 ``user`` may read (resources.policy), newest first."""
+    if not is_in_charge(user):
+        return []
+    root = recheck_root()
+    days = []
+    if root.is_dir():
+        for folder in root.iterdir():
+            try:
+                days.append((date.fromisoformat(folder.name), folder))
+            except ValueError:
+                continue
+    codes = None if is_city_staff(user) else recheck_sheet_codes(user)
+    shown = []
+    for day, folder in sorted(days, reverse=True):
+        for sheet in _sheets(day, folder):
+            if recheck_sheet_visible(user, sheet.code, codes=codes):
+                shown.append(sheet)
+        if len(shown) >= limit:
+            break
+    areas = Area.objects.filter(code__in={s.code for s in shown}).select_related("parent")
+    by_code = {a.code: a.label for a in areas}
+    return [
+        RecheckSheet(s.day, s.code, s.path, s.pages, by_code.get(s.code) or _("区域なし"))
+        for s in shown[:limit]
+    ]
+
+
+def recheck_sheet_for_user(user, key: str) -> RecheckSheet:
+    """One kept 確認票 by its key, or 404 alike for a missing one and one not allowed."""
+    day_text, _sep, code = str(key).partition("-")
+    try:
+        day = date(int(day_text[:4]), int(day_text[4:6]), int(day_text[6:8]))
+    except ValueError:
+        raise Http404("確認票が見つかりません。") from None
+    if len(day_text) != 8 or not _CODE.match(code) or not is_in_charge(user):
+        raise Http404("確認票が見つかりません。")
+    if not recheck_sheet_visible(user, code):
+        raise Http404("確認票が見つかりません。")
+    for sheet in _sheets(day, recheck_folder(day)):
+        if sheet.code == code and sheet.path.is_file():
+            return sheet
+    raise Http404("確認票が見つかりません。")
 
 
 def recheck_sheets_html(items, *, today: date) -> str:
@@ -238,7 +345,7 @@ def recheck_sheets_html(items, *, today: date) -> str:
 def recheck_periodic() -> None:
     """The daily run of the cycle; 確認票 are kept in private storage for staff."""
     today = timezone.localdate()
-    recheck_run(today=today, out_dir=Path(settings.PRIVATE_MEDIA_ROOT) / "recheck" / str(today))
+    recheck_run(today=today, out_dir=recheck_folder(today))
 
 
 def change_digest_send(*, now=None) -> int:

@@ -12,6 +12,8 @@ in signals: a bare ``Resource.objects.create`` or ``save()`` does none of it.
 - ``resource_create`` / ``resource_update`` / ``resource_delete``: one resource
   (the admin, the coordinators' lifecycle, tests).
 - ``schedule_rule_save`` / ``schedule_rule_delete``: one rule of a resource.
+- ``schedule_exceptions_write``: days off, time changes and notices of a resource
+  (the coordinators' editor), with one history entry naming them.
 - ``resources_bulk_create``: thousands of new resources at once (the demo and the
   bench), with the same derived fields; one version move for all.
 - ``resources_area_refresh``: the areas of all resources again, after the areas
@@ -640,3 +642,54 @@ def schedule_exception_save(*, exception: ScheduleException) -> ScheduleExceptio
 def schedule_exception_delete(*, exception: ScheduleException) -> None:
     exception.delete()
     data_changed()
+
+
+EXCEPTION_FIELDS = ("kind", "starts_on", "ends_on", "opens_at", "closes_at", "text")
+
+
+@transaction.atomic
+def schedule_exceptions_write(
+    *,
+    resource: Resource,
+    save: Iterable[ScheduleException] = (),
+    delete: Iterable[ScheduleException] = (),
+    by: Actor = None,
+) -> bool:
+    """Add or change (``save``) and remove (``delete``) days off, time changes and
+    notices of ``resource``; True when anything changed.
+
+    Each is validated (``full_clean``: Japanese errors, ValidationError) before
+    anything is written; one history entry of the resource names what changed
+    (「休み・お知らせ: 12月29日〜1月3日はお休み」), and the data version moves once.
+    Rows of another resource are not touched."""
+    locked = Resource.objects.select_for_update().get(pk=resource.pk)
+    current = {e.pk: e for e in ScheduleException.objects.filter(resource=locked)}
+    changed = []
+    for exception in save:
+        before = current.get(exception.pk) if exception.pk is not None else None
+        if exception.pk is not None and before is None:
+            continue  # removed meanwhile, or not this resource's
+        exception.resource = locked
+        if before is not None and all(
+            getattr(before, name) == getattr(exception, name) for name in EXCEPTION_FIELDS
+        ):
+            continue
+        exception.full_clean()
+        changed.append(exception)
+    removed = [current[e.pk] for e in delete if e.pk in current]
+    if not changed and not removed:
+        return False
+    for exception in changed:
+        exception.save()
+    words = [e.describe() for e in changed]
+    words += [_("%(what)sを削除") % {"what": e.describe()} for e in removed]
+    ScheduleException.objects.filter(pk__in=[e.pk for e in removed]).delete()
+    _history_write(
+        locked,
+        kind="~",
+        by=by,
+        reason=_("休み・お知らせ: %(what)s") % {"what": "、".join(words)},
+        categories=None,
+    )
+    data_changed()
+    return True

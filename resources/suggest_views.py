@@ -15,12 +15,23 @@ from portal.roles import Reader
 from resources.changes import (
     LinkRefused,
     change_request_submit,
+    current_exceptions,
+    exceptions_as_json,
     group_confirmed,
     group_link_open,
     resource_diff,
     rules_as_json,
 )
-from resources.editor_forms import ScheduleFormSet, rule_initial, rules_from
+from resources.editor_forms import (
+    DayOffFormSet,
+    NoticeFormSet,
+    ScheduleFormSet,
+    day_off_initial,
+    exceptions_from,
+    notice_initial,
+    rule_initial,
+    rules_from,
+)
 from resources.models import ChangeRequest
 from resources.policy import resource_for_user
 from resources.presenter import resource_fields
@@ -28,6 +39,7 @@ from resources.suggest_forms import (
     CorrectionForm,
     GroupListingForm,
     NewPlaceForm,
+    no_markup,
     suggestion_allowed,
 )
 
@@ -115,15 +127,31 @@ def group_update(request: HttpRequest, token: str) -> HttpResponse:
     formset = ScheduleFormSet(
         data, prefix="rules", initial=[rule_initial(rule) for rule in existing.values()]
     )
+    dates = {e.pk: e for e in current_exceptions(resource)}
+    days_off = DayOffFormSet(
+        data,
+        prefix="days_off",
+        initial=[day_off_initial(e) for e in dates.values() if e.kind != e.Kind.NOTICE],
+    )
+    notices = NoticeFormSet(
+        data,
+        prefix="notices",
+        initial=[notice_initial(e) for e in dates.values() if e.kind == e.Kind.NOTICE],
+    )
+    for row in [*days_off.forms, *notices.forms]:
+        row.fields["text"].validators.append(no_markup)
     if request.method == "POST" and "confirm" in request.POST:
         group_confirmed(link=link)
         messages.success(
             request, _("ありがとうございました。「変わりありません」と受け付けました。")
         )
         return redirect(request.path)
-    if data is not None and all([form.is_valid(), formset.is_valid()]):
+    if data is not None and all(
+        [form.is_valid(), formset.is_valid(), days_off.is_valid(), notices.is_valid()]
+    ):
         proposed = form.proposed()
         proposed["schedules"] = rules_as_json(rules_from(formset, dict(existing)))
+        proposed["exceptions"] = _proposed_dates(resource, dates, (days_off, notices))
         resource.refresh_from_db()
         diff = resource_diff(resource, proposed)
         if diff:
@@ -155,6 +183,9 @@ def group_update(request: HttpRequest, token: str) -> HttpResponse:
             "link": link,
             "form": form,
             "formset": formset,
+            "days_off": days_off,
+            "notices": notices,
+            "formset_errors": _row_errors(formset, days_off, notices),
             "pending": pending,
         },
     )
@@ -162,3 +193,31 @@ def group_update(request: HttpRequest, token: str) -> HttpResponse:
     # no-referrer) so that the form's POST keeps its Origin for the CSRF check.
     response["Referrer-Policy"] = "same-origin"
     return response
+
+
+def _proposed_dates(resource, dates: dict, formsets) -> list[dict]:
+    """The days off and notices as the group would have them (JSON for the diff)."""
+    kept = dict(dates)
+    added = []
+    for each in formsets:
+        saved, deleted = exceptions_from(each, kept, resource)
+        for exception in deleted:
+            kept.pop(exception.pk, None)
+        added += [e for e in saved if e.pk is None]
+    return exceptions_as_json([*kept.values(), *added])
+
+
+def _row_errors(*formsets) -> list[str]:
+    said = (
+        _("開催日時（%(n)s件目）: %(message)s"),
+        _("休みの日・時間変更（%(n)s件目）: %(message)s"),
+        _("お知らせ（%(n)s件目）: %(message)s"),
+    )
+    return [
+        text % {"n": number, "message": message}
+        for each, text in zip(formsets, said, strict=True)
+        if each.is_bound
+        for number, row in enumerate(each.forms, start=1)
+        for messages_of_field in row.errors.values()
+        for message in messages_of_field
+    ]

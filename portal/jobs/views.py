@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,13 +23,11 @@ from django.views.decorators.http import require_POST, require_safe
 from portal.jobs.kinds import job_kind
 from portal.jobs.policy import job_for_user
 from portal.jobs.service import JobConflict, job_retry, jobs_fail_stale
-from portal.jobs.storage import result_path
+from portal.jobs.storage import private_file_response, result_path
 from portal.models import Job
-from portal.pdf import content_disposition
 
 # A job still waiting after this long suggests that no worker is running.
 WAITING_HINT_SECONDS = 30
-CONTENT_TYPES = {".pdf": "application/pdf", ".csv": "text/csv", ".json": "application/json"}
 
 
 def _progress_label(job: Job) -> str:
@@ -93,14 +91,11 @@ def job_result(request: HttpRequest, pk: int) -> HttpResponse:
     if path is None or (kind is not None and not kind.download) or not path.is_file():
         raise Http404("ファイルが見つかりません。")
     suffix = path.suffix.lower()
-    response = FileResponse(
-        path.open("rb"), content_type=CONTENT_TYPES.get(suffix, "application/octet-stream")
+    return private_file_response(
+        path,
+        filename=job.result_filename or f"job-{job.pk}{suffix}",
+        fallback=f"job-{job.pk}{suffix}",
     )
-    response["Content-Disposition"] = content_disposition(
-        job.result_filename or f"job-{job.pk}{suffix}", fallback=f"job-{job.pk}{suffix}"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

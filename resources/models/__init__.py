@@ -570,6 +570,7 @@ class ScheduleException(models.Model):
 
     class Kind(models.TextChoices):
         CLOSED = "closed", _("お休み")
+        MOVED = "moved", _("時間変更")
         NOTICE = "notice", _("お知らせ")
 
     resource = models.ForeignKey(
@@ -587,6 +588,9 @@ class ScheduleException(models.Model):
         blank=True,
         help_text=_("例: 年末年始はお休みです／1月は会場を○○集会所に変更します"),
     )
+    # 時間変更: the days it covers meet at these times instead of the rule's.
+    opens_at = models.TimeField(_("変更後の開始時刻"), null=True, blank=True)
+    closes_at = models.TimeField(_("変更後の終了時刻"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("休み・お知らせ")
@@ -610,6 +614,10 @@ class ScheduleException(models.Model):
             )
         if self.kind == self.Kind.NOTICE and not self.text:
             raise ValidationError({"text": _("お知らせの内容を入力してください。")})
+        if self.kind == self.Kind.MOVED and not self.opens_at:
+            raise ValidationError({"opens_at": _("変更後の開始時刻を入力してください。")})
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("終了時刻は開始時刻より後にしてください。")})
 
     def covers(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on
@@ -627,6 +635,14 @@ class ScheduleException(models.Model):
             }
         if self.kind == self.Kind.CLOSED:
             text = _("%(span)sはお休み") % {"span": span}
+            return f"{text}（{self.text}）" if self.text else text
+        if self.kind == self.Kind.MOVED:
+            from resources.occurrences import time_span
+
+            text = _("%(span)sは%(time)sに変更") % {
+                "span": span,
+                "time": time_span(self.opens_at, self.closes_at),
+            }
             return f"{text}（{self.text}）" if self.text else text
         return f"{self.text}（{span}）"
 

@@ -5,7 +5,7 @@ activity logged from the resource page in under 15 actions each; the new pages
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -93,6 +93,54 @@ def test_a_coordinator_changes_the_day_and_time_on_a_phone(browser, live_server,
     context.close()
 
 
+def test_a_coordinator_adds_a_day_off_on_a_phone(browser, live_server, salon):
+    """From the resource page to a saved day off in a few actions; the page then
+    says so and no longer lists the day."""
+    day = next_tuesday_without_holiday()
+    context = browser.new_context(**PHONE)
+    counted = Counted(context.new_page())
+    page = counted.page
+    log_in(counted, live_server)
+
+    counted.do(page.goto(live_server.url + f"/resources/{salon.pk}/"))
+    expect(page.locator(".next-dates")).to_contain_text(f"{day.month}月{day.day}日（火）")
+    counted.do(page.get_by_role("link", name="休みの日・お知らせ").click())
+    row = page.locator("#days-off .rule-row").first
+    expect(row).to_be_in_viewport()  # the link opens the editor at its days off
+    assert row.locator("label.choice", has_text="休み").bounding_box()["height"] >= 44
+    counted.do(row.get_by_label("日付").fill(f"{day.month}/{day.day}"))
+    counted.do(row.get_by_label("理由（短く）").fill("会場の点検"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page, exclude=(".messages",))
+    counted.do(page.get_by_role("button", name="保存する").click())
+
+    expect(page.locator(".messages")).to_contain_text("確認日は今日になりました")
+    said = f"{day.month}月{day.day}日はお休み（会場の点検）"
+    expect(page.locator(".schedule-notice")).to_contain_text(said)
+    expect(page.locator(".next-dates")).not_to_contain_text(f"{day.month}月{day.day}日（火）")
+    assert counted.actions < 12, counted.actions
+
+    # A date that is no date: the row keeps what was typed, the error says why.
+    page.goto(live_server.url + f"/staff/resources/{salon.pk}/edit/")
+    row = page.locator("#days-off .rule-row").nth(1)
+    row.get_by_label("日付").fill("12/32")
+    page.get_by_role("button", name="保存する").click()
+    expect(page.locator(".error-summary")).to_contain_text("「12/32」を日付として読み取れません")
+    expect(page.locator("#days-off .rule-row").nth(1).get_by_label("日付")).to_have_value("12/32")
+    assert_accessible(page)
+    context.close()
+
+
+def next_tuesday_without_holiday() -> date:
+    import jpholiday
+    from django.utils import timezone
+
+    day = timezone.localdate() + timedelta(days=1)
+    while day.weekday() != 1 or jpholiday.is_holiday(day):
+        day += timedelta(days=1)
+    return day
+
+
 def test_a_coordinator_logs_an_activity_from_the_resource_page(browser, live_server, salon):
     context = browser.new_context(**PHONE)
     counted = Counted(context.new_page())
@@ -114,6 +162,12 @@ def test_a_coordinator_logs_an_activity_from_the_resource_page(browser, live_ser
 
 
 def test_the_new_staff_pages_are_accessible(browser, live_server, salon, kita1_coordinator):
+    from resources.recheck import recheck_folder
+
+    folder = recheck_folder(date(2026, 11, 30))
+    folder.mkdir(parents=True)
+    (folder / f"確認票_{salon.area.code}.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "index.json").write_text(f'{{"{salon.area.code}": 2}}')
     context = browser.new_context(**PHONE)
     page = context.new_page()
     counted = Counted(page)
@@ -128,6 +182,11 @@ def test_the_new_staff_pages_are_accessible(browser, live_server, salon, kita1_c
         assert_accessible(page, exclude=(".messages",))
     page.goto(live_server.url + "/staff/changes/")
     expect(page.locator(".change-item")).to_contain_text("曜日が木曜に変わりました")
+    page.goto(live_server.url + "/staff/resource-checks/")
+    expect(page.locator(".sheet-list")).to_contain_text("2026年11月30日")
+    expect(page.locator(".sheet-list")).to_contain_text("（2団体）")
+    page.goto(live_server.url + "/staff/")
+    expect(page.locator(".entry__title", has_text="管理画面")).to_have_count(0)
     context.close()
 
 

@@ -210,6 +210,14 @@ def group_data(resource, **overrides):
         "rules-MAX_NUM_FORMS": "12",
         "rules-0-kind": "weekly",
     }
+    for prefix in ("days_off", "notices"):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "30",
+        }
+    data["days_off-0-kind"] = "closed"
     data.update(overrides)
     return data
 

@@ -17,6 +17,15 @@ def login(client, user):
     return client
 
 
+def empty_rows(prefix: str, total: int = 0) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "30",
+    }
+
+
 def form_data(resource=None, **overrides) -> dict:
     """What the editor posts for ``resource`` unchanged (or a new one), with overrides."""
     data = {
@@ -31,6 +40,8 @@ def form_data(resource=None, **overrides) -> dict:
         "rules-MIN_NUM_FORMS": "0",
         "rules-MAX_NUM_FORMS": "12",
         "rules-0-kind": "weekly",
+        **empty_rows("days_off"),
+        **empty_rows("notices"),
     }
     data.update(overrides)
     return data

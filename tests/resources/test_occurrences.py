@@ -199,3 +199,32 @@ def test_many_schedules_at_once_give_the_same_dates_as_one_by_one():
         (s.resource_id, o.sort_key) for s in schedules for o in occurrences(s, start, end)
     )
     assert many == one_by_one and len(many) > 30
+
+
+def test_a_time_change_moves_the_days_it_covers_once_in_both_ways_of_counting():
+    from resources.occurrences import occurrences_many
+
+    morning = ScheduleRule(kind="weekly", weekdays="TU", opens_at=dt.time(10))
+    afternoon = ScheduleRule(kind="weekly", weekdays="TU", opens_at=dt.time(14))
+    moved = ScheduleException(
+        kind="moved",
+        starts_on=D(2026, 4, 14),
+        ends_on=D(2026, 4, 14),
+        opens_at=dt.time(13),
+        closes_at=dt.time(15),
+        text="会場の都合",
+    )
+    s = schedule(morning, afternoon, exceptions=[moved])
+    got = occurrences(s, D(2026, 4, 7), D(2026, 4, 21))
+    assert [(o.day.day, o.opens_at.hour) for o in got] == [
+        (7, 10),
+        (7, 14),
+        (14, 13),
+        (21, 10),
+        (21, 14),
+    ]
+    assert got[2].label() == "4月14日（火） 13:00〜15:00" and got[2].note == "会場の都合"
+    many = sorted(o.sort_key for _s, o in occurrences_many([s], D(2026, 4, 7), D(2026, 4, 21)))
+    assert many == [o.sort_key for o in got]
+    assert skipped_days(s, D(2026, 4, 7), D(2026, 4, 21)) == []  # moved, not skipped
+    assert moved.describe() == "4月14日は13:00〜15:00に変更（会場の都合）"

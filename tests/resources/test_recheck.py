@@ -106,7 +106,7 @@ def test_the_command_takes_an_area_and_writes_the_sheets(groups, tmp_path, capsy
     out = capsys.readouterr().out
     assert "依頼 2件" in out
     assert not VerificationRequest.objects.filter(resource=groups["minato"]).exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["確認票_27127-1.pdf"]
+    assert [p.name for p in tmp_path.glob("*.pdf")] == ["確認票_27127-1.pdf"]
 
 
 @pytest.mark.slow

@@ -21,6 +21,7 @@ import itertools
 import re
 import time
 from datetime import date, timedelta
+from datetime import time as clock
 
 import pytest
 from django.contrib import admin
@@ -35,8 +36,9 @@ from councils.models import Council, CouncilMember, Meeting, MeetingAttachment, 
 from portal.models import Job
 from portal.municipality import municipality_save
 from portal.roles import GROUP_CARE_MANAGER, GROUP_CITY_STAFF, GROUP_COORDINATOR
-from resources.models import Resource
+from resources.models import Resource, ScheduleException
 from resources.policy import FIELD_TIERS
+from resources.services import schedule_exception_save
 from tests.conftest import add_schedule, make_resource, make_user
 from tests.security.sweep import Route, all_routes, body_of, decoded
 
@@ -191,6 +193,20 @@ def world(areas, settings, tmp_path):
             overrides={n: readers & t for n, t in field_tier.items()},
         )
         canaries.plant(rule, readers)
+        # A notice and a time change in force: shown wherever the resource's dates are.
+        today = timezone.localdate()
+        for kind in ("notice", "moved"):
+            exception = schedule_exception_save(
+                exception=ScheduleException(
+                    resource=resource,
+                    kind=kind,
+                    starts_on=today,
+                    ends_on=today + timedelta(days=60),
+                    opens_at=clock(13),
+                    text="お知らせ",
+                )
+            )
+            canaries.plant(exception, readers)
         assert resource.area == area, f"{key} placed in {resource.area}"
         resources[key] = (resource, readers)
     assert set(FIELD_TIERS) <= set(EXPECTED_FIELD_READERS), (
@@ -292,7 +308,23 @@ def world(areas, settings, tmp_path):
     )
     links = [(link, EVERYONE)]
 
+    # 確認票 kept by the daily run: one of 北区第1, one of 港区第1.
+    from portal.pdf import html_to_pdf
+    from resources.recheck import recheck_folder
+
+    sheets = []
+    for key, readers in (("kita1", KITA1), ("minato1", MINATO)):
+        code = areas[key].code
+        token = canaries.new(readers, f"確認票 {key}")
+        folder = recheck_folder(today)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"確認票_{code}.pdf").write_bytes(
+            html_to_pdf(f'<html lang="ja"><body><p>{token}</p></body></html>')
+        )
+        sheets.append((f"{today:%Y%m%d}-{code}", readers))
+
     objects = {
+        "recheck_sheet": sheets,
         "change": changes,
         "group_link": links,
         "resource": list(resources.values()),
@@ -363,6 +395,10 @@ def candidate_urls(route: Route, world) -> list[tuple[str, frozenset[str]]] | No
         elif kwarg == "token":
             options = [
                 ({kwarg: obj.token}, readers) for obj, readers in world["objects"]["group_link"]
+            ]
+        elif kwarg == "sheet":
+            options = [
+                ({kwarg: key}, readers) for key, readers in world["objects"]["recheck_sheet"]
             ]
         elif kwarg == "code":
             options = [({kwarg: world["areas"][k].code}, EVERYONE) for k in ("kita1", "minato")]
