@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0013_resource_type_index'),
+        ('resources', '0015_okabe_ito_category_colours'),
     ]
 
     operations = [
