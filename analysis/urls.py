@@ -16,5 +16,6 @@ urlpatterns = [
     path("map/", views.area_map, name="map"),
     path("areas/<slug:code>/", views.profile, name="profile"),
     path("areas/<slug:code>/<slug:table>.csv", views.profile_csv, name="profile_csv"),
+    path("areas/<slug:code>/<slug:table>.xlsx", views.profile_xlsx, name="profile_xlsx"),
     path("participants/", views.participants, name="participants"),
 ]

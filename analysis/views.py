@@ -25,7 +25,7 @@ from portal.i18n import in_source_language
 from portal.models import Area
 from portal.municipality import city
 from portal.pdf import safe_filename
-from portal.spreadsheets import csv_bytes
+from portal.spreadsheets import csv_bytes, xlsx_bytes
 from portal.wareki import fiscal_year_of, format_fiscal_year
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -204,32 +204,46 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@in_source_language
-@analysis_page
-@require_safe
-def profile_csv(request: HttpRequest, code: str, table: str) -> HttpResponse:
-    """One of the profile's smaller tables (analysis.profile.PROFILE_TABLES) as CSV."""
-    from analysis.profile import PROFILE_TABLES, build_profile
+def _profile_file(kind: str):
+    """One of the profile's smaller tables (analysis.profile.PROFILE_TABLES) as
+    CSV or XLSX, through the one formula-safe writer (portal/spreadsheets.py)."""
 
-    if table not in PROFILE_TABLES:
-        raise Http404
-    area = area_for_analysis(request.user, code)
-    try:
-        fiscal_year = fiscal_year_param(request)
-    except BadParameter as error:
-        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    profile = build_profile(request.user, area, fiscal_year, drawings=False)
-    name, header, rows = PROFILE_TABLES[table]
-    response = HttpResponse(
-        csv_bytes(header, rows(profile)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = _attachment(
-        f"{profile.fiscal_year_label}_{area.label}_{name}",
-        f"profile_{area.code}_{fiscal_year}_{table}",
-        "csv",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    @in_source_language
+    @analysis_page
+    @require_safe
+    def view(request: HttpRequest, code: str, table: str) -> HttpResponse:
+        from analysis.profile import PROFILE_TABLES, build_profile
+
+        if table not in PROFILE_TABLES:
+            raise Http404
+        area = area_for_analysis(request.user, code)
+        try:
+            fiscal_year = fiscal_year_param(request)
+        except BadParameter as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        profile = build_profile(request.user, area, fiscal_year, drawings=False)
+        name, header, rows = PROFILE_TABLES[table]
+        if kind == "csv":
+            response = HttpResponse(
+                csv_bytes(header, rows(profile)), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            response = HttpResponse(
+                xlsx_bytes(header, rows(profile), title=name), content_type=XLSX_TYPE
+            )
+        response["Content-Disposition"] = _attachment(
+            f"{profile.fiscal_year_label}_{area.label}_{name}",
+            f"profile_{area.code}_{fiscal_year}_{table}",
+            kind,
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    return view
+
+
+profile_csv = _profile_file("csv")
+profile_xlsx = _profile_file("xlsx")
 
 
 @analysis_page

@@ -97,3 +97,23 @@ def test_the_profile_links_each_table_and_nobody_else_reads_them(
     assert client.get(f"/staff/analysis/areas/27107-1/types.csv?fy={FY}").status_code == 404
     client.force_login(care_manager)
     assert client.get(f"/staff/analysis/areas/{KITA1}/types.csv?fy={FY}").status_code == 404
+
+
+def test_a_small_table_downloads_as_xlsx_with_the_same_cells(client, city_staff, small_city):
+    from openpyxl import load_workbook
+
+    client.force_login(city_staff)
+
+    response = client.get(f"/staff/analysis/areas/{KITA1}/types.xlsx?fy={FY}")
+
+    assert response.status_code == 200
+    assert f"profile_{KITA1}_{FY}_types.xlsx" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["種別", "活動中の資源数"],
+        ["通いの場・サロン", 1],
+        ["体操教室", 1],
+        ["介護保険事業所", 1],
+    ]
+    profile = client.get(f"/staff/analysis/areas/{KITA1}/?fy={FY}").content.decode()
+    assert f'href="/staff/analysis/areas/{KITA1}/types.xlsx?fy={FY}"' in profile

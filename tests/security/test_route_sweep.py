@@ -406,7 +406,7 @@ def candidate_urls(route: Route, world) -> list[tuple[str, frozenset[str]]] | No
             options = [({kwarg: name}, EVERYONE) for name in REPORTS]
         elif kwarg == "kind":
             options = [({kwarg: k.slug}, EVERYONE) for k in sheet_kinds()]
-        elif kwarg == "table" and route.name == "analysis:profile_csv":
+        elif kwarg == "table" and route.name in ("analysis:profile_csv", "analysis:profile_xlsx"):
             from analysis.profile import PROFILE_TABLES
 
             options = [({kwarg: table}, EVERYONE) for table in PROFILE_TABLES]
