@@ -22,8 +22,10 @@ class CappedPaginator(Paginator):
     keyword and an area over 100,000 resources cost more than the ids do)."""
 
     READ_BY_ID_MAX = 100
-    # Nearest first from a typed place: a page is looked for within these radii
-    # before the whole result is sorted by distance.
+    # Nearest first from a typed place, with more matches than NEAREST_FROM: a
+    # page is looked for within these radii before the whole result is sorted
+    # by distance (fewer are sorted faster than the circles are asked).
+    NEAREST_FROM = 500
     NEAREST_RADII_KM = (1, 3, 10)
 
     def __init__(
@@ -59,7 +61,7 @@ class CappedPaginator(Paginator):
         rows = self.object_list
         if self.count <= self.READ_BY_ID_MAX:
             rows = rows.filter(pk__in=self.matching_ids)
-        elif self.nearest is not None:
+        elif self.nearest is not None and self.count > self.NEAREST_FROM:
             found = self._nearest(rows, bottom + self.per_page)
             if found is not None:
                 return self._get_page(found[bottom:], number, self)

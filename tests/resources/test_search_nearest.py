@@ -9,6 +9,7 @@ import math
 import pytest
 
 from resources.models import Resource
+from resources.paging import CappedPaginator
 from resources.services import NewResource, resources_bulk_create
 from tests.resources.search_pages import listed_names
 
@@ -52,7 +53,11 @@ def many_classes(tenma):
 
 
 @pytest.mark.parametrize("page", [1, 2, 5, 8])
-def test_each_page_nearest_first_is_the_page_of_the_whole_order(client, many_classes, page):
+def test_each_page_nearest_first_is_the_page_of_the_whole_order(
+    client, many_classes, page, monkeypatch
+):
+    # Looked for in the circles from 100 matches here (from 500 in the portal).
+    monkeypatch.setattr(CappedPaginator, "NEAREST_FROM", 100)
     response = client.get("/resources/", {"q": "天満 体操", "page": page})
 
     assert response.context["page"].paginator.count == 155
