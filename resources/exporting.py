@@ -107,6 +107,7 @@ EXPORT_CELLS: dict[str, tuple[str, Callable[[ResourceView], object]]] = {
     "status": ("status_label", lambda v: v["status_label"]),
     "visibility": ("visibility_label", lambda v: v["visibility_label"]),
     "origin": ("origin_label", lambda v: v["origin_label"]),
+    "holiday_rule": ("holiday_rule_label", lambda v: v["holiday_rule_label"]),
     "supporting_coordinator": (
         "supporting_coordinator",
         lambda v: _username(v["supporting_coordinator"]),

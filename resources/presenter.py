@@ -158,6 +158,14 @@ _HELPERS = (
     ),
     Field("visibility_label", ("visibility",), _choice("visibility", Resource.Visibility.choices)),
     Field("origin_label", ("origin",), _choice("origin", Resource.Origin.choices)),
+    # Blank when the resource follows its type (the export's empty cell reads back so).
+    Field(
+        "holiday_rule_label",
+        ("holiday_rule",),
+        _choice(
+            "holiday_rule", [c for c in Resource._meta.get_field("holiday_rule").choices if c[0]]
+        ),
+    ),
     Field(
         "location_source_label",
         ("location_source",),

@@ -37,6 +37,14 @@ class References:
         self.origins = parsers.choice_lookup(
             "区分", Resource.Origin.choices, parsers.ORIGIN_SYNONYMS
         )
+        self.holiday_rules = parsers.choice_lookup(
+            "祝日の開催",
+            [c for c in Resource._meta.get_field("holiday_rule").choices if c[0]],
+            {
+                "closed": ("休み", "祝日休み", "祝日は休む", "休む", "なし"),
+                "open": ("開催", "祝日開催", "祝日も", "あり", "祝日も開く"),
+            },
+        )
         self.organiser_kinds = parsers.choice_lookup(
             "運営主体の種類", Resource.OrganiserKind.choices, parsers.ORGANISER_KIND_SYNONYMS
         )

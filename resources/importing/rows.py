@@ -81,6 +81,7 @@ RESOURCE_FIELDS = (
     "visibility",
     "origin",
     "origin_date",
+    "holiday_rule",
     "verified_on",
     "verified_by_id",
 )
@@ -321,6 +322,7 @@ class RowParser:
             ("visibility", refs.visibilities),
             ("origin", refs.origins),
             ("organiser_kind", refs.organiser_kinds),
+            ("holiday_rule", refs.holiday_rules),
         ):
             if key not in self.present:
                 continue

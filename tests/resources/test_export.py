@@ -357,3 +357,39 @@ def test_the_open_data_row_reads_a_public_view_only(registry):
     assert list(values) == [c.header for c in exporting.OPENDATA_COLUMNS]
     assert "internal_notes" not in view and "contact_person" not in view
     assert values["名称"] == "梅田ふれあいサロン"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_holiday_rule_goes_out_and_comes_back(registry, fmt):
+    """「祝日の開催」: blank where a resource follows its type, else its choice."""
+    from resources.services import resource_update
+
+    salon = Resource.objects.order_by("code").first()
+    resource_update(resource=salon, holiday_rule="open")
+    exported = exporting.registry_export(fmt=fmt, public_only=False)
+    if fmt == "csv":
+        rows = as_dicts(exported.content)
+    else:
+        sheet = load_workbook(io.BytesIO(exported.content)).active
+        header, *cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+        rows = [dict(zip(header, (c or "" for c in row), strict=True)) for row in cells]
+    by_code = {row["資源コード"]: row["祝日の開催"] for row in rows}
+    assert by_code[salon.code] == "祝日も開催"
+    assert set(by_code.values()) == {"祝日も開催", ""}
+    Resource.objects.all().delete()
+
+    result = resources_import(exported.content, filename=f"export.{fmt}", dry_run=False)
+
+    assert result.errors == [] and result.new == len(by_code)
+    assert dict(Resource.objects.values_list("code", "holiday_rule")) == {
+        code: ("open" if code == salon.code else "") for code in by_code
+    }
+
+
+def test_a_sheet_saying_closed_on_holidays_is_read(areas):
+    sheet = "名称,住所,種別,祝日\n祝日は休む体操,大阪市北区梅田1丁目,体操教室,祝日は休み\n".encode()
+
+    result = resources_import(sheet, filename="holidays.csv", dry_run=False)
+
+    assert result.errors == [], result.errors
+    assert Resource.objects.get(name="祝日は休む体操").holiday_rule == "closed"
