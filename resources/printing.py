@@ -114,6 +114,8 @@ class PrintRow:
     category: Category | None
     staff_only: bool
     on_map: bool
+    # お知らせ not yet over on the day of printing.
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -251,6 +253,7 @@ def _list_context(
         raise PrintNeedsJob(len(rows), options.large)
     groups = number_rows(rows, options.group, options.tier)
     flat = [row for g in groups for row in g.rows]
+    _add_notices(flat)
     context = _common_context(title=title, options=options)
     context.update(
         groups=groups,
@@ -266,6 +269,23 @@ def _list_context(
         staff_mark=options.staff_fields or any(row.staff_only for row in flat),
     )
     return context
+
+
+def _add_notices(rows: list[PrintRow]) -> None:
+    """Each row's お知らせ not yet over (a printed list is kept for weeks), read
+    for all rows at once."""
+    from resources.models import ScheduleException
+
+    by_resource: dict[int, list[str]] = {}
+    in_force = ScheduleException.objects.filter(
+        resource_id__in=[row.resource["pk"] for row in rows],
+        kind=ScheduleException.Kind.NOTICE,
+        ends_on__gte=timezone.localdate(),
+    ).order_by("starts_on", "pk")
+    for notice in in_force:
+        by_resource.setdefault(notice.resource_id, []).append(notice.describe())
+    for row in rows:
+        row.notices = by_resource.get(row.resource["pk"], [])
 
 
 # Builders ---------------------------------------------------------------------

@@ -235,8 +235,8 @@ def test_the_list_reads_the_database_a_fixed_number_of_times(
 ):
     reference_lists()  # the search's reference lists come from the cache
     city()  # and the city's settings
-    # data version, area, rows, categories, schedules: however many rows there are.
-    with django_assert_num_queries(5):
+    # data version, area, rows, categories, schedules, notices: however many rows there are.
+    with django_assert_num_queries(6):
         client.get(URL + "?area=27127")
     for n in range(10):
         make_resource(
@@ -244,7 +244,7 @@ def test_the_list_reads_the_database_a_fixed_number_of_times(
         )
     reference_lists()  # filled again after the change
     city()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(URL + "?area=27127")
 
 
@@ -254,3 +254,36 @@ def test_the_builder_gives_the_html_that_the_view_renders(kita_list):
     assert "<table" in html and "梅田ふれあいサロン" in html
     assert document.context["count"] == 3
     assert reverse("printing:list_pdf") == URL
+
+
+@pytest.mark.parametrize("large", ["", "1"])
+def test_a_notice_not_yet_over_is_printed_beside_its_resource(client, kita_list, large):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from resources.models import ScheduleException
+
+    salon = Resource.objects.get(name="梅田ふれあいサロン")
+    today = timezone.localdate()
+    ScheduleException.objects.create(
+        resource=salon,
+        kind=ScheduleException.Kind.NOTICE,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=30),
+        text="1月は会場を北集会所に変更します",
+    )
+    ScheduleException.objects.create(
+        resource=salon,
+        kind=ScheduleException.Kind.NOTICE,
+        starts_on=today - dt.timedelta(days=40),
+        ends_on=today - dt.timedelta(days=1),
+        text="先月で終わったお知らせ",
+    )
+
+    text = pdf_text(get(client, f"area=27127&large={large}").content).replace("\n", "")
+
+    assert "1月は会場を北集会所に変更します" in text
+    assert "先月で終わったお知らせ" not in text
+    assert text.index("梅田ふれあいサロン") < text.index("1月は会場を北集会所に変更します")
+    assert text.index("1月は会場を北集会所に変更します") < text.index("髙橋さんちの①番サロン～")
