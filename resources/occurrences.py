@@ -156,11 +156,12 @@ def _month_days(rule: ScheduleRule, year: int, month: int) -> list[dt.date]:
 
 
 def skipped_reason(schedule: Schedule, day: dt.date) -> str:
-    """Why a day a rule names has no meeting: a day off, a holiday, or ''."""
+    """Why a day a rule names has no meeting: a day off, a holiday, or ''. A
+    時間変更 entered for a holiday says the group meets that day after all."""
     for exception in schedule.exceptions:
         if exception.kind == ScheduleException.Kind.CLOSED and exception.covers(day):
             return exception.describe()
-    if schedule.closed_on_holidays and is_holiday(day):
+    if schedule.closed_on_holidays and is_holiday(day) and moved_on(schedule, day) is None:
         return _("祝日（%(name)s）のためお休み") % {"name": holiday_name(day)}
     return ""
 
@@ -285,7 +286,7 @@ def occurrences_many(schedules: Iterable[Schedule], start: dt.date, end: dt.date
             if days is None:
                 days = by_rule[key] = rule_days(rule, start, end)
             for day in days:
-                if skip_holidays and day in holidays:
+                if skip_holidays and day in holidays and moved_on(schedule, day) is None:
                     continue
                 if closed and skipped_reason(schedule, day):
                     continue

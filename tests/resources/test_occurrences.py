@@ -228,3 +228,29 @@ def test_a_time_change_moves_the_days_it_covers_once_in_both_ways_of_counting():
     assert many == [o.sort_key for o in got]
     assert skipped_days(s, D(2026, 4, 7), D(2026, 4, 21)) == []  # moved, not skipped
     assert moved.describe() == "4月14日は13:00〜15:00に変更（会場の都合）"
+
+
+def test_a_time_change_on_a_holiday_says_the_group_meets_that_day():
+    """昭和の日 (2026-04-29, a Wednesday) closes a gathering; a 時間変更 entered
+    for it brings the meeting back at the new time, in both ways of counting."""
+    from resources.occurrences import occurrences_many
+
+    rule = ScheduleRule(kind="weekly", weekdays="WE", opens_at=dt.time(10))
+    plain = schedule(rule)
+    assert 29 not in days(plain, *APRIL)
+    moved = ScheduleException(
+        kind="moved", starts_on=D(2026, 4, 29), ends_on=D(2026, 4, 29), opens_at=dt.time(13)
+    )
+    s = schedule(rule, exceptions=[moved])
+
+    got = occurrences(s, *APRIL)
+    assert [(o.day.day, o.opens_at.hour) for o in got] == [
+        (1, 10),
+        (8, 10),
+        (15, 10),
+        (22, 10),
+        (29, 13),
+    ]
+    many = sorted(o.sort_key for _s, o in occurrences_many([s], *APRIL))
+    assert many == [o.sort_key for o in got]
+    assert skipped_days(s, *APRIL) == []
