@@ -23,6 +23,7 @@ from resources.models import (
 )
 from resources.policy import FIELD_TIERS, hidden_fields, resources_editable_by
 from resources.services import (
+    labels_delete,
     resource_create,
     resource_delete,
     resource_place,
@@ -59,12 +60,18 @@ def tier_fieldsets() -> tuple:
 
 class LabelAdmin(VersionedDataAdmin):
     """A label's name is in the search text of the resources carrying it: a
-    rename writes their text again (resources/indexing.py)."""
+    rename or a delete writes their text again (resources/indexing.py)."""
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         if change and "name" in form.changed_data:
             resources_reindex(label=obj)
+
+    def delete_model(self, request, obj) -> None:
+        labels_delete(labels=[obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        labels_delete(labels=list(queryset))
 
 
 @admin.register(Category)

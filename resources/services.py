@@ -374,18 +374,37 @@ def resources_bulk_create(
     return created
 
 
-def resources_reindex(*, label: Category | Target | Feature) -> int:
-    """The search text of the resources carrying ``label`` again, after its name
-    changed (resources/indexing.py); one version move."""
+Label = Category | Target | Feature
+
+
+def _carrying(label: Label) -> set[int]:
+    """The ids of the resources carrying ``label``."""
     link = {Category: "categories", Target: "targets", Feature: "features"}[type(label)]
     through = getattr(Resource, link).through
-    ids = through.objects.filter(**{M2M_FIELDS[link]: label.pk}).values_list(
-        "resource_id", flat=True
-    )
-    count = reindex(Resource, set(ids))
+    rows = through.objects.filter(**{M2M_FIELDS[link]: label.pk})
+    return set(rows.values_list("resource_id", flat=True))
+
+
+def resources_reindex(*, label: Label) -> int:
+    """The search text of the resources carrying ``label`` again, after its name
+    changed (resources/indexing.py); one version move."""
+    count = reindex(Resource, _carrying(label))
     if count:
         data_changed()
     return count
+
+
+@transaction.atomic
+def labels_delete(*, labels: Iterable[Label]) -> int:
+    """Delete categories, targets or features, and write again the search text
+    of the resources that carried them (their names are in it); one version move."""
+    carried: set[int] = set()
+    for label in labels:
+        carried |= _carrying(label)
+        label.delete()
+    reindex(Resource, carried)
+    data_changed()
+    return len(carried)
 
 
 def resources_area_refresh(*, reason: str = "", by: Actor = None) -> int:

@@ -494,3 +494,18 @@ def test_renaming_a_category_in_the_admin_renames_it_in_search(client, city_staf
     public_salon.refresh_from_db()
     assert search_key("いきいき筋トレ") in public_salon.search_text.split("|")
     assert search_key(category.name) not in public_salon.search_text.split("|")
+
+
+def test_deleting_a_category_in_the_admin_takes_its_name_out_of_search(client, public_salon):
+    from portal.models import User
+
+    category = public_salon.categories.get()
+    assert search_key(category.name) in public_salon.search_text.split("|")
+    client.force_login(User.objects.create_superuser("admin", "admin@example.jp", "x"))
+
+    response = client.post(f"/admin/resources/category/{category.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Category.objects.filter(pk=category.pk).exists()
+    public_salon.refresh_from_db()
+    assert search_key(category.name) not in public_salon.search_text.split("|")
