@@ -39,7 +39,6 @@ from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.http import HttpRequest, HttpResponse
-from django.utils.module_loading import import_string
 
 # A request reads the version once, and uses it throughout (request_started and
 # request_finished reset this; outside requests it is read every time).
@@ -166,12 +165,27 @@ KEPT_HEADERS = ("Content-Disposition",)
 PAGE_CACHE_MAX_BYTES = 512 * 1024
 
 
-def again_when_cached(response: HttpResponse, function: str, **kwargs) -> None:
-    """Have ``function`` (a dotted path) called with ``kwargs`` each time this
-    response is served from the page cache, as the view itself called it."""
+# What a cached page may have done again, by name: only functions that said so
+# (``replayable``), so a name read back from a shared cache calls nothing else.
+_REPLAYABLE: dict[str, Callable] = {}
+
+
+def replayable(function: Callable) -> Callable:
+    """Decorator: ``function`` may be done again when a page is served from the
+    cache (``again_when_cached``)."""
+    _REPLAYABLE[f"{function.__module__}.{function.__qualname__}"] = function
+    return function
+
+
+def again_when_cached(response: HttpResponse, function: Callable, **kwargs) -> None:
+    """Have ``function`` (a ``replayable`` one) called with ``kwargs`` each time
+    this response is served from the page cache, as the view itself called it."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    if _REPLAYABLE.get(name) is not function:
+        raise ValueError(f"{name} is not replayable")
     if not hasattr(response, "again_when_cached"):
         response.again_when_cached = []
-    response.again_when_cached.append((function, kwargs))
+    response.again_when_cached.append((name, kwargs))
 
 
 def _serve_stored(stored: tuple) -> HttpResponse:
@@ -181,8 +195,9 @@ def _serve_stored(stored: tuple) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     for name, value in kept.items():
         response[name] = value
-    for function, kwargs in again:
-        import_string(function)(**kwargs)
+    for name, kwargs in again:
+        if function := _REPLAYABLE.get(name):
+            function(**kwargs)
     return response
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 
+from portal.cache import replayable
 from portal.text import normalize
 from resources.models import UnmetSearch
 
@@ -20,6 +21,7 @@ def week_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
+@replayable
 def record_unmet(words: Iterable[str], area=None, *, day: datetime.date | None = None) -> None:
     """Count each word once for this search (area: the Area searched in or its
     id, or None)."""

@@ -553,9 +553,12 @@ def distance_expression(lat: float, lng: float):
 
 def within_km(resources: QuerySet[Resource], point: Point, radius: float) -> QuerySet[Resource]:
     """The resources (annotated with ``distance_km``) within ``radius`` km of
-    ``point``: first the box around the circle, which the (lat, lng) index answers."""
-    dlat = radius / 111.2
-    dlng = radius / (111.2 * max(math.cos(math.radians(point.lat)), 0.01))
+    ``point``: first the box around the circle, which the (lat, lng) index
+    answers; a little wider than the circle, never narrower (the nearest page
+    relies on every match inside the circle being in the box)."""
+    km_per_degree = EARTH_RADIUS_KM * math.pi / 180
+    dlat = radius / km_per_degree * 1.001
+    dlng = radius / (km_per_degree * max(math.cos(math.radians(point.lat)), 0.01)) * 1.001
     return resources.filter(
         lat__gte=point.lat - dlat,
         lat__lte=point.lat + dlat,

@@ -267,7 +267,7 @@ def search(request: HttpRequest) -> HttpResponse:
         response = render(request, "resources/search.html", context)
     if unmet:  # the same page from the cache is a search that found nothing too
         area_id = filters.area.pk if filters.area else None
-        again_when_cached(response, "resources.demand.record_unmet", words=unmet, area=area_id)
+        again_when_cached(response, record_unmet, words=unmet, area=area_id)
     return response
 
 
