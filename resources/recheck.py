@@ -195,7 +195,9 @@ def _deliver(request: VerificationRequest, paper: list, *, reminder: bool) -> in
 
 def recheck_sheets_write(paper: list, *, out_dir: Path, today: date) -> list[Path]:
     """One PDF per area (確認票_<area code>.pdf), one page per group; the number
-    of pages of each goes into the folder's index.json (for the staff page)."""
+    of pages of each goes into the folder's index.json (for the staff page). A
+    second run on the same day writes beside the first (確認票_<code>.2.pdf):
+    the groups of the first are not asked again, so their sheets must stay."""
     out_dir.mkdir(parents=True, exist_ok=True)
     by_area: dict[str, list] = defaultdict(list)
     for resource, request, reminder in paper:
@@ -206,10 +208,13 @@ def recheck_sheets_write(paper: list, *, out_dir: Path, today: date) -> list[Pat
     index = _sheet_index(out_dir)
     for code, items in sorted(by_area.items()):
         html = recheck_sheets_html(items, today=today)
-        path = out_dir / f"{SHEET_PREFIX}{code}.pdf"
+        run = 1
+        while (out_dir / _sheet_name(code, run)).exists():
+            run += 1
+        path = out_dir / _sheet_name(code, run)
         path.write_bytes(html_to_pdf(html))
         written.append(path)
-        index[code] = len(items)
+        index[_run_key(code, run)] = len(items)
     (out_dir / SHEET_INDEX).write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
     return written
 
@@ -223,6 +228,22 @@ NO_AREA = "none"
 _CODE = re.compile(r"^[0-9A-Za-z_-]{1,40}$")
 
 
+def _run_key(code: str, run: int) -> str:
+    """An area's sheet of the day: its code, and the run after the first (27127-1.2)."""
+    return code if run == 1 else f"{code}.{run}"
+
+
+def _sheet_name(code: str, run: int) -> str:
+    return f"{SHEET_PREFIX}{_run_key(code, run)}.pdf"
+
+
+def _parse_run_key(text: str) -> tuple[str, int] | None:
+    code, _dot, run = text.partition(".")
+    if not _CODE.match(code) or (run and not (run.isdigit() and int(run) > 1)):
+        return None
+    return code, int(run) if run else 1
+
+
 @dataclass(frozen=True)
 class RecheckSheet:
     """One kept 確認票 file: the day it was made, its area and how many groups."""
@@ -232,15 +253,17 @@ class RecheckSheet:
     path: Path
     pages: int | None
     area_label: str = ""
+    run: int = 1  # the day's second run writes beside the first
 
     @property
     def key(self) -> str:
-        """The file's name in its URL: 20261202-27127001."""
-        return f"{self.day:%Y%m%d}-{self.code}"
+        """The file's name in its URL: 20261202-27127001 (…-27127001.2 for a second run)."""
+        return f"{self.day:%Y%m%d}-{_run_key(self.code, self.run)}"
 
     @property
     def filename(self) -> str:
-        return f"{SHEET_PREFIX}{self.code}_{self.day:%Y%m%d}.pdf"
+        suffix = "" if self.run == 1 else f"_{self.run}"
+        return f"{SHEET_PREFIX}{self.code}_{self.day:%Y%m%d}{suffix}.pdf"
 
 
 def recheck_root() -> Path:
@@ -263,10 +286,11 @@ def _sheets(day: date, folder: Path) -> list[RecheckSheet]:
     index = _sheet_index(folder)
     found = []
     for path in sorted(folder.glob(f"{SHEET_PREFIX}*.pdf")):
-        code = path.stem.removeprefix(SHEET_PREFIX)
-        if _CODE.match(code):
-            found.append(RecheckSheet(day, code, path, index.get(code)))
-    return found
+        parsed = _parse_run_key(path.stem.removeprefix(SHEET_PREFIX))
+        if parsed is not None:
+            code, run = parsed
+            found.append(RecheckSheet(day, code, path, index.get(_run_key(code, run)), run=run))
+    return sorted(found, key=lambda s: (s.code, -s.run))
 
 
 def recheck_sheets_for(user, *, limit: int = 100) -> list[RecheckSheet]:
@@ -292,24 +316,28 @@ def recheck_sheets_for(user, *, limit: int = 100) -> list[RecheckSheet]:
     areas = Area.objects.filter(code__in={s.code for s in shown}).select_related("parent")
     by_code = {a.code: a.label for a in areas}
     return [
-        RecheckSheet(s.day, s.code, s.path, s.pages, by_code.get(s.code) or _("区域なし"))
+        RecheckSheet(
+            s.day, s.code, s.path, s.pages, by_code.get(s.code) or _("区域なし"), run=s.run
+        )
         for s in shown[:limit]
     ]
 
 
 def recheck_sheet_for_user(user, key: str) -> RecheckSheet:
     """One kept 確認票 by its key, or 404 alike for a missing one and one not allowed."""
-    day_text, _sep, code = str(key).partition("-")
+    day_text, _sep, rest = str(key).partition("-")
     try:
         day = date(int(day_text[:4]), int(day_text[4:6]), int(day_text[6:8]))
     except ValueError:
         raise Http404("確認票が見つかりません。") from None
-    if len(day_text) != 8 or not _CODE.match(code) or not is_in_charge(user):
+    parsed = _parse_run_key(rest)
+    if len(day_text) != 8 or parsed is None or not is_in_charge(user):
         raise Http404("確認票が見つかりません。")
+    code, run = parsed
     if not recheck_sheet_visible(user, code):
         raise Http404("確認票が見つかりません。")
     for sheet in _sheets(day, recheck_folder(day)):
-        if sheet.code == code and sheet.path.is_file():
+        if sheet.code == code and sheet.run == run and sheet.path.is_file():
             return sheet
     raise Http404("確認票が見つかりません。")
 

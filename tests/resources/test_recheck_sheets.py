@@ -127,3 +127,28 @@ def test_the_command_keeps_its_sheets_where_the_page_lists_them(
     assert "紙で確かめる会" in PdfReader(BytesIO(pdf)).pages[0].extract_text()
     client.force_login(minato_coordinator)
     assert client.get(f"/staff/resource-checks/sheets/{link}").status_code == 404
+
+
+def test_a_second_run_on_the_same_day_keeps_the_first_runs_sheets(
+    client, kita1, kita1_coordinator, monkeypatch
+):
+    """The first run's groups are not asked again: their sheets must not be overwritten."""
+    from types import SimpleNamespace
+
+    from resources import recheck
+
+    monkeypatch.setattr(recheck, "recheck_sheets_html", lambda items, today: str(len(items)))
+    monkeypatch.setattr(recheck, "html_to_pdf", lambda html: f"%PDF-1.4 run of {html}".encode())
+    group = SimpleNamespace(area=kita1)
+    folder = recheck_folder(KITA_DAY)
+
+    recheck.recheck_sheets_write([(group, None, False)] * 3, out_dir=folder, today=KITA_DAY)
+    recheck.recheck_sheets_write([(group, None, False)] * 2, out_dir=folder, today=KITA_DAY)
+
+    html = page(client, kita1_coordinator)
+    assert "（3団体）" in html and "（2団体）" in html
+    first = client.get(url(KITA_DAY, kita1.code))
+    second = client.get(url(KITA_DAY, f"{kita1.code}.2"))
+    assert b"".join(first.streaming_content) == b"%PDF-1.4 run of 3"
+    assert b"".join(second.streaming_content) == b"%PDF-1.4 run of 2"
+    assert client.get(url(KITA_DAY, f"{kita1.code}.1")).status_code == 404
