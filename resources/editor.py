@@ -7,6 +7,8 @@ the reader's areas answers 404 (``resources.policy``). Saving writes through
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,7 +37,12 @@ from resources.editor_forms import (
 )
 from resources.models import Resource, ScheduleException
 from resources.policy import resource_for_user, resources_editable_by
-from resources.services import resource_create, resource_update, schedule_exceptions_write
+from resources.services import (
+    RULE_FIELDS,
+    resource_create,
+    resource_update,
+    schedule_exceptions_write,
+)
 
 
 @records_page
@@ -117,12 +124,20 @@ def _editor(request: HttpRequest, resource: Resource | None) -> HttpResponse:
     elif data is not None and all(
         [form.is_valid(), formset.is_valid(), days_off.is_valid(), notices.is_valid()]
     ):
-        saved = _save(request, form, formset, resource, existing, (days_off, notices), dates)
+        # Only days off or notices written: that checks nothing else of the resource.
+        dates_only = resource is not None and not _changes_resource(
+            form, formset, resource, existing
+        )
+        saved = _save(
+            request, form, formset, resource, existing, (days_off, notices), dates, dates_only
+        )
         if saved is not None:
-            messages.success(
-                request,
-                _("「%(name)s」を保存しました。確認日は今日になりました。") % {"name": saved.name},
+            said = (
+                _("「%(name)s」の休みの日・お知らせを保存しました。")
+                if dates_only
+                else _("「%(name)s」を保存しました。確認日は今日になりました。")
             )
+            messages.success(request, said % {"name": saved.name})
             return redirect(_next_url(request, saved.get_absolute_url()))
     formset_errors = [
         said % {"n": number, "message": message}
@@ -158,7 +173,24 @@ def _current_exceptions(resource: Resource | None) -> dict[int, ScheduleExceptio
     return {e.pk: e for e in resource.schedule_exceptions.filter(ends_on__gte=today)}
 
 
-def _save(request, form, formset, resource, existing, date_formsets, dates) -> Resource | None:
+def _changes_resource(form, formset, resource: Resource, existing: dict) -> bool:
+    """Whether the page changes the resource itself (its fields, categories or
+    schedules), not only its days off and notices."""
+    if any(getattr(resource, name) != value for name, value in form.changes().items()):
+        return True
+    wanted = {category.pk for category in form.cleaned_data.get("categories") or []}
+    if wanted != set(resource.categories.values_list("pk", flat=True)):
+        return True
+    before = [(pk, [getattr(rule, f) for f in RULE_FIELDS]) for pk, rule in existing.items()]
+    after = rules_from(formset, {pk: copy.copy(rule) for pk, rule in existing.items()})
+    return [(rule.pk, [getattr(rule, f) for f in RULE_FIELDS]) for rule in after] != before
+
+
+def _save(
+    request, form, formset, resource, existing, date_formsets, dates, dates_only=False
+) -> Resource | None:
+    """Write the editor's page; ``dates_only``: nothing but days off and notices
+    changed, which are written without confirming the resource (確認日 stays)."""
     user = request.user
     fields = form.changes()
     rules = rules_from(formset, existing)
@@ -172,7 +204,9 @@ def _save(request, form, formset, resource, existing, date_formsets, dates) -> R
     categories = form.cleaned_data.get("categories") or []
     try:
         with transaction.atomic():
-            if resource is None:
+            if dates_only:
+                saved = resource
+            elif resource is None:
                 saved = resource_create(
                     by=user,
                     categories=categories,

@@ -114,7 +114,9 @@ def test_a_coordinator_adds_a_day_off_on_a_phone(browser, live_server, salon):
     assert_accessible(page, exclude=(".messages",))
     counted.do(page.get_by_role("button", name="保存する").click())
 
-    expect(page.locator(".messages")).to_contain_text("確認日は今日になりました")
+    # Only a day off: the resource is not marked as checked by it.
+    expect(page.locator(".messages")).to_contain_text("休みの日・お知らせを保存しました")
+    expect(page.locator(".messages")).not_to_contain_text("確認日は今日")
     said = f"{day.month}月{day.day}日はお休み（会場の点検）"
     expect(page.locator(".schedule-notice")).to_contain_text(said)
     expect(page.locator(".next-dates")).not_to_contain_text(f"{day.month}月{day.day}日（火）")

@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from resources.editor_forms import DayField
 from resources.models import ScheduleException
-from resources.services import schedule_exception_save
+from resources.services import resource_update, schedule_exception_save
 from tests.conftest import add_schedule
 from tests.resources.test_editor import empty_rows, form_data
 
@@ -279,3 +279,33 @@ def test_a_new_resource_is_registered_with_its_day_off(client, kita1, kita1_coor
     assert response.status_code == 302, response.content.decode()[:2000]
     (saved,) = ScheduleException.objects.all()
     assert saved.resource.name == "新しいサロン" and saved.starts_on == dt.date(2026, 12, 8)
+
+
+def test_a_day_off_alone_does_not_mark_the_resource_checked(client, salon, kita1_coordinator):
+    """Adding a day off checks nothing else of the resource: its 確認日 stays."""
+    resource_update(resource=salon, verified_on=dt.date(2025, 4, 1))
+    rows = new_dates(days_off=1, **day_off_row(0, kind="closed", starts_on="12/8"))
+    # The page as the editor shows it, staff fields filled in.
+    shown = {f: getattr(salon, f) for f in ("contact_person", "private_phone", "internal_notes")}
+    shown["categories"] = [str(pk) for pk in salon.categories.values_list("pk", flat=True)]
+
+    response = edit(client, kita1_coordinator, salon, rows, **shown)
+
+    assert response.status_code == 302
+    salon.refresh_from_db()
+    assert salon.verified_on == dt.date(2025, 4, 1)
+    assert ScheduleException.objects.filter(resource=salon, starts_on=dt.date(2026, 12, 8)).exists()
+    said = client.get(response["Location"]).content.decode()
+    assert "休みの日・お知らせを保存しました" in said and "確認日は今日" not in said
+
+
+def test_a_changed_field_with_a_day_off_marks_the_resource_checked(
+    client, salon, kita1_coordinator
+):
+    resource_update(resource=salon, verified_on=dt.date(2025, 4, 1))
+    rows = new_dates(days_off=1, **day_off_row(0, kind="closed", starts_on="12/8"))
+
+    edit(client, kita1_coordinator, salon, rows, venue="北集会所")
+
+    salon.refresh_from_db()
+    assert salon.verified_on == dt.date(2026, 12, 1) and salon.venue == "北集会所"
