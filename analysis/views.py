@@ -3,6 +3,7 @@ area's profile and its meeting pack, and the participants of the 通いの場.""
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 from urllib.parse import quote, urlencode
 
@@ -204,6 +205,16 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _as_number(value):
+    """A figure of the profile's tables as a number cell (the label column stays text)."""
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        return float(value) if "." in value else int(value)
+    return value
+
+
 def _profile_file(kind: str):
     """One of the profile's smaller tables (analysis.profile.PROFILE_TABLES) as
     CSV or XLSX, through the one formula-safe writer (portal/spreadsheets.py)."""
@@ -228,9 +239,8 @@ def _profile_file(kind: str):
                 csv_bytes(header, rows(profile)), content_type="text/csv; charset=utf-8"
             )
         else:
-            response = HttpResponse(
-                xlsx_bytes(header, rows(profile), title=name), content_type=XLSX_TYPE
-            )
+            cells = ([row[0], *map(_as_number, row[1:])] for row in rows(profile))
+            response = HttpResponse(xlsx_bytes(header, cells, title=name), content_type=XLSX_TYPE)
         response["Content-Disposition"] = _attachment(
             f"{profile.fiscal_year_label}_{area.label}_{name}",
             f"profile_{area.code}_{fiscal_year}_{table}",

@@ -117,3 +117,16 @@ def test_a_small_table_downloads_as_xlsx_with_the_same_cells(client, city_staff,
     ]
     profile = client.get(f"/staff/analysis/areas/{KITA1}/?fy={FY}").content.decode()
     assert f'href="/staff/analysis/areas/{KITA1}/types.xlsx?fy={FY}"' in profile
+
+
+def test_the_measures_xlsx_holds_numbers_not_text(client, city_staff, small_city):
+    from openpyxl import load_workbook
+
+    client.force_login(city_staff)
+
+    response = client.get(f"/staff/analysis/areas/{KITA1}/measures.xlsx?fy={FY}")
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True)}
+    assert rows["65歳以上人口"] == (500, 550.0, "人")
+    assert rows["徒歩圏カバー率 500m（徒歩7分）"] == (20.0, 46.7, "%")
