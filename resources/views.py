@@ -418,7 +418,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resource": resource,
             "nearby": nearby,
             "marker": _marker(resource),
-            "back_url": reverse("resources:search") + f"?{back}" if back else "",
+            # Back to the result that was opened, not the top of the list.
+            "back_url": (
+                reverse("resources:search") + f"?{back}#r{resource['pk']}" if back else ""
+            ),
             "can_edit": tier >= Reader.IN_CHARGE
             and resources_editable_by(request.user).filter(pk=resource["pk"]).exists(),
         },

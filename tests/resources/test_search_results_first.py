@@ -45,7 +45,10 @@ def test_a_detail_page_opened_from_a_search_returns_to_that_search(client, publi
     detail = text(client.get(link.replace("&amp;", "&")))
 
     assert "‹ 検索結果に戻る" in detail
-    assert 'href="/resources/?page=1&amp;q=%E3%82%B5%E3%83%AD%E3%83%B3"' in detail
+    # Back to the result that was opened, not the top of the list.
+    back = f'href="/resources/?page=1&amp;q=%E3%82%B5%E3%83%AD%E3%83%B3#r{public_salon.pk}"'
+    assert back in detail
+    assert f'<li class="result" id="r{public_salon.pk}">' in text(response)
 
 
 def test_a_detail_page_opened_directly_has_no_way_back_and_ignores_other_parameters(
