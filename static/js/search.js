@@ -6,7 +6,7 @@
   var config = JSON.parse(document.getElementById("map-config").textContent);
   var form = document.getElementById("search-form");
   var results = document.getElementById("results");
-  var map = null, cluster = null, fitPending = true;
+  var map = null, cluster = null, pageLayer = null, fitPending = true;
   var requestSerial = 0;
   var seeResults = document.getElementById("see-results");
   // The map box appears only where the script can draw the map.
@@ -134,12 +134,28 @@
       marker.bindPopup(popupContent(f.properties));
       return marker;
     });
-    cluster.addLayers(markers);
+    // The results of the list's page are never clustered: their numbers are
+    // always on the map; the other results gather in clusters.
+    var shown = pageMarkers(markers);
+    pageLayer.clearLayers();
+    shown.forEach(function (m) { pageLayer.addLayer(m); });
+    cluster.addLayers(markers.filter(function (m) { return shown.indexOf(m) < 0; }));
     map.getContainer().setAttribute("data-marker-count", String(markers.length));
     if (fitPending && markers.length) {
-      map.fitBounds(cluster.getBounds(), { padding: [24, 24], maxZoom: 16, animate: false });
+      // The view shows the results of the list's page (the nearest first, for a place).
+      var bounds = shown.length ? L.latLngBounds(shown.map(function (m) { return m.getLatLng(); }))
+        : cluster.getBounds();
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16, animate: false });
       fitPending = false;
     }
+  }
+
+  function pageMarkers(markers) {
+    var list = results.querySelector(".result-list");
+    if (!list) return [];
+    var first = parseInt(list.getAttribute("start") || "1", 10);
+    var last = first + list.querySelectorAll("li.result").length - 1;
+    return markers.filter(function (m) { return m.feature.properties.n >= first && m.feature.properties.n <= last; });
   }
 
   function loadMarkers(params) {
@@ -201,6 +217,7 @@
       showCoverageOnHover: false, maxClusterRadius: 50, disableClusteringAtZoom: 17,
     });
     map.addLayer(cluster);
+    pageLayer = L.layerGroup().addTo(map);
     loadAreas();
     loadMarkers(currentQuery());
     var research = document.getElementById("map-research");
