@@ -415,8 +415,12 @@ def test_markers_of_different_kinds_have_different_shapes_in_the_documented_pale
     ink = taiso.locator(".marker-number__n").evaluate("e => getComputedStyle(e).color")
     assert ink == "rgb(0, 0, 0)"
     # The number is drawn on top of its shape (Leaflet lifts map svgs above other content).
+    # (The other markers hidden first: a neighbour may overlap it at this zoom.)
     number_on_top = taiso.locator(".marker-number__n").evaluate(
-        """e => { const r = document.createRange(); r.selectNodeContents(e);
+        """e => { const icon = e.closest('.leaflet-marker-icon');
+                  document.querySelectorAll('.leaflet-marker-icon, .marker-cluster').forEach(
+                      m => { if (m !== icon) m.style.visibility = 'hidden'; });
+                  const r = document.createRange(); r.selectNodeContents(e);
                   const b = r.getBoundingClientRect();
                   return document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2) === e; }"""
     )
