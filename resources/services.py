@@ -41,6 +41,7 @@ from portal.cache import data_changed
 from portal.geo import Locator, locator
 from portal.models import Area
 from resources.indexing import (
+    INDEX_INPUTS,
     M2M_FIELDS,
     Links,
     Names,
@@ -503,7 +504,10 @@ def _update_locked(
             raise ValueError("a schedule rule of another resource")
         locked.schedule_days, locked.schedule_times = schedule_summary(schedules)
     links = {name: _ids(values) for name, values in (m2m or {}).items() if values is not None}
-    resource_prepare(locked, links=links)
+    if links or changed & set(INDEX_INPUTS):
+        index_resource(locked, links, stored=True)
+    # else the search text stays as it is (a confirmation, a status: no label names read)
+    resource_place(locked)
     update_fields = [f.name for f in _FIELDS if getattr(locked, f.attname) != before[f.attname]]
     if "search_bigrams" in update_fields and "search_text" not in update_fields:
         # The same vector: PostgreSQL reads a tsvector back in its own spelling.

@@ -14,6 +14,7 @@ from portal.text import normalize, normalize_address
 from resources.importing import extras
 from resources.importing.layouts import service_type
 from resources.importing.values import CREATABLE, variants
+from resources.indexing import INDEX_INPUTS
 from resources.models import Resource
 
 if TYPE_CHECKING:
@@ -45,7 +46,8 @@ PARSER_CHECKED = {*_TEXT_FIELDS, "lat", "lng", "url", "contact_email", "capacity
 NOT_CHECKED = {"area_id", "area_tier1_id", "supporting_coordinator_id", "verified_by_id", "code"}
 # What placing a resource may set (resource_prepare's outputs).
 PLACED_FIELDS = {"lat", "lng", "location_source", "area_id", "area_locked"}
-SEARCH_INPUTS = {"name", "kana", "description", "organiser", "venue", "address", "resource_type"}
+# The fields the search text is made of (resources/indexing.py).
+SEARCH_INPUTS = set(INDEX_INPUTS)
 LOCATION_INPUTS = {"address", "lat", "lng", "location_source", "area_id", "area_locked"}
 RESOURCE_FIELDS = (
     "code",
