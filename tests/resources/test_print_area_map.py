@@ -162,6 +162,6 @@ def test_the_map_reads_the_database_a_fixed_number_of_times(
 ):
     reference_lists()  # the search's reference lists come from the cache
     city()  # and the city's settings
-    # data version, area, area outlines, rows, categories, schedules.
-    with django_assert_num_queries(6):
+    # data version, area, area outlines, rows, categories, schedules, notices.
+    with django_assert_num_queries(7):
         client.get("/areas/27127/map.pdf")
