@@ -22,20 +22,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.decorators import add_validation_errors, records_page
 from portal.roles import areas_served_by
+from resources.changes import current_exceptions
 from resources.editor_forms import (
     ADD_ROW_BUTTONS,
-    DayOffFormSet,
-    NoticeFormSet,
     ResourceEditForm,
     ScheduleFormSet,
-    day_off_initial,
+    date_formsets,
     exceptions_from,
-    notice_initial,
     rule_initial,
     rules_from,
     with_one_more_row,
 )
-from resources.models import Resource, ScheduleException
+from resources.models import Resource
 from resources.policy import resource_for_user, resources_editable_by
 from resources.services import (
     RULE_FIELDS,
@@ -90,7 +88,8 @@ def _editor(request: HttpRequest, resource: Resource | None) -> HttpResponse:
     user = request.user
     areas = areas_served_by(user)
     existing = {rule.pk: rule for rule in resource.schedules.all()} if resource else {}
-    dates = _current_exceptions(resource)
+    # The days off and notices not yet over (the past ones stay as they are, unshown).
+    dates = {e.pk: e for e in current_exceptions(resource)} if resource else {}
     data = request.POST if request.method == "POST" else None
     adding = next((b for b in ADD_ROW_BUTTONS if data is not None and b in data), None)
     if adding:
@@ -99,16 +98,7 @@ def _editor(request: HttpRequest, resource: Resource | None) -> HttpResponse:
     formset = ScheduleFormSet(
         data, prefix="rules", initial=[rule_initial(rule) for rule in existing.values()]
     )
-    days_off = DayOffFormSet(
-        data,
-        prefix="days_off",
-        initial=[day_off_initial(e) for e in dates.values() if e.kind != e.Kind.NOTICE],
-    )
-    notices = NoticeFormSet(
-        data,
-        prefix="notices",
-        initial=[notice_initial(e) for e in dates.values() if e.kind == e.Kind.NOTICE],
-    )
+    days_off, notices = date_formsets(data, dates)
     rows = (
         (formset, _("開催日時（%(n)s件目）: %(message)s")),
         (days_off, _("休みの日・時間変更（%(n)s件目）: %(message)s")),
@@ -162,15 +152,6 @@ def _editor(request: HttpRequest, resource: Resource | None) -> HttpResponse:
         },
         status=200,
     )
-
-
-def _current_exceptions(resource: Resource | None) -> dict[int, ScheduleException]:
-    """The days off, time changes and notices not yet over (the past ones stay as
-    they are and are not shown)."""
-    if resource is None:
-        return {}
-    today = timezone.localdate()
-    return {e.pk: e for e in resource.schedule_exceptions.filter(ends_on__gte=today)}
 
 
 def _changes_resource(form, formset, resource: Resource, existing: dict) -> bool:

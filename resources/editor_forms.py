@@ -493,6 +493,24 @@ DayOffFormSet = forms.formset_factory(
 NoticeFormSet = forms.formset_factory(
     NoticeForm, formset=NoticeFormSetBase, extra=1, can_delete=True, max_num=10
 )
+
+
+def date_formsets(data, dates: dict) -> tuple:
+    """The days-off and notice rows of a page (the editor, a group link), from
+    ``dates``: the resource's exceptions not yet over, by id."""
+    days_off = DayOffFormSet(
+        data,
+        prefix="days_off",
+        initial=[day_off_initial(e) for e in dates.values() if e.kind != e.Kind.NOTICE],
+    )
+    notices = NoticeFormSet(
+        data,
+        prefix="notices",
+        initial=[notice_initial(e) for e in dates.values() if e.kind == e.Kind.NOTICE],
+    )
+    return days_off, notices
+
+
 # The 「もう1件」 buttons and the formset each adds a row to.
 ADD_ROW_BUTTONS = {"add_rule": ("rules", 12), "add_day_off": ("days_off", 30)}
 ADD_ROW_BUTTONS["add_notice"] = ("notices", 10)

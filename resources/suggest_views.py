@@ -23,12 +23,9 @@ from resources.changes import (
     rules_as_json,
 )
 from resources.editor_forms import (
-    DayOffFormSet,
-    NoticeFormSet,
     ScheduleFormSet,
-    day_off_initial,
+    date_formsets,
     exceptions_from,
-    notice_initial,
     rule_initial,
     rules_from,
 )
@@ -128,16 +125,7 @@ def group_update(request: HttpRequest, token: str) -> HttpResponse:
         data, prefix="rules", initial=[rule_initial(rule) for rule in existing.values()]
     )
     dates = {e.pk: e for e in current_exceptions(resource)}
-    days_off = DayOffFormSet(
-        data,
-        prefix="days_off",
-        initial=[day_off_initial(e) for e in dates.values() if e.kind != e.Kind.NOTICE],
-    )
-    notices = NoticeFormSet(
-        data,
-        prefix="notices",
-        initial=[notice_initial(e) for e in dates.values() if e.kind == e.Kind.NOTICE],
-    )
+    days_off, notices = date_formsets(data, dates)
     for row in [*days_off.forms, *notices.forms]:
         row.fields["text"].validators.append(no_markup)
     if request.method == "POST" and "confirm" in request.POST:
